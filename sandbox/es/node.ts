@@ -1,0 +1,192 @@
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { spawn, spawnSync, ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { runRoot } from "../paths";
+import { ensureDistribution } from "./distribution";
+import { findJdk } from "./java";
+import { esRequest, HttpAuth } from "./http";
+import { isAlive, track, untrack } from "./process-guard";
+import { minimumJava, resolveEsVersion } from "./versions";
+import { chownTree, nodeRunAs } from "./run-as";
+
+export interface StartNodeOptions {
+  /** Exact version or major; default from CCR_ES_VERSION. */
+  version?: string;
+  /** Cluster name; must be unique among the clusters a test connects. Default: generated. */
+  clusterName?: string;
+  /** Security on: basic auth (a superuser from the file realm) and API keys over plain HTTP. Default off. */
+  security?: boolean;
+  /** License after start-up. "trial" starts the 30-day trial through the real API; "basic" leaves the default. */
+  license?: "trial" | "basic";
+  heapMb?: number;
+  /** Extra elasticsearch.yml settings. */
+  settings?: Record<string, string | number | boolean>;
+  startTimeoutMs?: number;
+  log?: (s: string) => void;
+}
+
+export interface EsNode {
+  version: string;
+  clusterName: string;
+  httpUrl: string;
+  httpPort: number;
+  transportPort: number;
+  /** host:port of the transport layer, what `cluster.remote.<alias>.seeds` points at. */
+  transportAddress: string;
+  pid: number;
+  dir: string;
+  /** Present when security is on: a superuser of the file realm. */
+  auth?: { username: string; password: string };
+  /**
+   * Present when security is on: a file-based service-account token (elastic/fleet-server) for bearer auth.
+   * API keys cannot be issued here: they live in the .security index, whose mapping needs the analysis-common
+   * module that the integ-test-zip lacks ("Unknown filter type [pattern_capture]").
+   */
+  bearerToken?: string;
+  startupMs: number;
+  request<T = any>(method: string, p: string, body?: unknown, auth?: HttpAuth): Promise<{ status: number; body: T }>;
+  logTail(lines?: number): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function yaml(settings: Record<string, string | number | boolean>): string {
+  return Object.entries(settings).map(([k, v]) => `${k}: ${typeof v === "string" ? JSON.stringify(v) : v}`).join("\n") + "\n";
+}
+
+function tailOf(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/** Starts one single-node cluster on loopback and resolves once it answers and is at least yellow. */
+export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
+  const log = opts.log ?? (() => {});
+  const version = resolveEsVersion(opts.version);
+  const home = ensureDistribution(version, log);
+  const jdk = findJdk(minimumJava(version));
+  const clusterName = opts.clusterName ?? `ccr-${randomBytes(3).toString("hex")}`;
+  fs.mkdirSync(runRoot(), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(runRoot(), `${clusterName}-`));
+  const conf = path.join(dir, "config");
+  fs.cpSync(path.join(home, "config"), conf, { recursive: true });
+  for (const d of ["data", "logs", "tmp"]) fs.mkdirSync(path.join(dir, d));
+  const [httpPort, transportPort] = [await freePort(), await freePort()];
+  const settings: Record<string, string | number | boolean> = {
+    "cluster.name": clusterName,
+    "node.name": `${clusterName}-0`,
+    "path.data": path.join(dir, "data"),
+    "path.logs": path.join(dir, "logs"),
+    "network.host": "127.0.0.1",
+    "http.port": httpPort,
+    "transport.port": transportPort,
+    "discovery.type": "single-node",
+    // Test machines run with little free disk at times; the watermarks would flip indexes to read-only.
+    "cluster.routing.allocation.disk.threshold_enabled": false,
+    "xpack.security.enabled": !!opts.security,
+    "xpack.license.self_generated.type": "basic",
+    "action.destructive_requires_name": false,
+    ...(opts.settings ?? {}),
+  };
+  fs.writeFileSync(path.join(conf, "elasticsearch.yml"), yaml(settings));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ES_JAVA_HOME: jdk.home,
+    ES_PATH_CONF: conf,
+    ES_TMPDIR: path.join(dir, "tmp"),
+    ES_JAVA_OPTS: `-Xms${opts.heapMb ?? 384}m -Xmx${opts.heapMb ?? 384}m`,
+  };
+  delete env.JAVA_HOME;
+  const runAs = nodeRunAs();
+  let auth: EsNode["auth"];
+  let bearerToken: string | undefined;
+  if (opts.security) {
+    auth = { username: "ccr-admin", password: randomBytes(12).toString("hex") };
+    const r = spawnSync(path.join(home, "bin", "elasticsearch-users"), ["useradd", auth.username, "-p", auth.password, "-r", "superuser"], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`elasticsearch-users useradd failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+    const t = spawnSync(path.join(home, "bin", "elasticsearch-service-tokens"), ["create", "elastic/fleet-server", `ccr-${randomBytes(3).toString("hex")}`], { env, encoding: "utf8" });
+    bearerToken = /=\s*(\S+)\s*$/m.exec(t.stdout ?? "")?.[1];
+    if (t.status !== 0 || !bearerToken) throw new Error(`elasticsearch-service-tokens create failed (exit ${t.status}): ${t.stderr || t.stdout}`);
+  }
+  chownTree(dir, runAs);
+  const consoleLog = path.join(dir, "logs", "console.log");
+  const out = fs.openSync(consoleLog, "a");
+  if (runAs.uid !== undefined) fs.fchownSync(out, runAs.uid, runAs.gid!);
+  const t0 = Date.now();
+  log(`starting ${clusterName} (Elasticsearch ${version}, Java ${jdk.feature}) http=${httpPort} transport=${transportPort}`);
+  // detached: the node gets its own process group, so one kill reaches the launcher and the server JVM.
+  const [cmd, ...args] = [...runAs.prefix, path.join(home, "bin", "elasticsearch")];
+  const child: ChildProcess = spawn(cmd, args, { env, detached: true, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  const pid = child.pid!;
+  track(pid, dir);
+  let exitCode: number | null | undefined;
+  child.on("exit", (code, signal) => {
+    exitCode = code ?? (signal ? -1 : 0);
+  });
+  child.unref();
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  const request = <T = any>(method: string, p: string, body?: unknown, a?: HttpAuth) => esRequest<T>(httpUrl, method, p, body, { auth: a ?? auth });
+  const logTail = (lines = 40) => {
+    const main = tailOf(path.join(dir, "logs", `${clusterName}.log`), lines);
+    return main || tailOf(path.join(dir, "logs", "console.log"), lines);
+  };
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    try { process.kill(-pid, "SIGTERM"); } catch { /* already gone */ }
+    const deadline = Date.now() + 20_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+    untrack(pid);
+    if (!process.env.CCR_KEEP_NODE_DIRS) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = t0 + (opts.startTimeoutMs ?? 180_000);
+  for (;;) {
+    if (exitCode !== undefined) {
+      const tail = logTail(30);
+      await stop();
+      throw new Error(`Elasticsearch ${version} (${clusterName}) exited with code ${exitCode} during start-up. Last log lines:\n${tail}`);
+    }
+    if (Date.now() > deadline) {
+      const tail = logTail(30);
+      await stop();
+      throw new Error(`Elasticsearch ${version} (${clusterName}) did not become ready within ${(opts.startTimeoutMs ?? 180_000) / 1000}s. Last log lines:\n${tail}`);
+    }
+    try {
+      const h = await esRequest(httpUrl, "GET", "/_cluster/health?wait_for_status=yellow&timeout=2s", undefined, { auth, timeoutMs: 5_000 });
+      if (h.status === 200) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if ((opts.license ?? "trial") === "trial") {
+    const r = await request("POST", "/_license/start_trial?acknowledge=true");
+    if (r.status !== 200 || r.body?.trial_was_started !== true) {
+      await stop();
+      throw new Error(`starting the trial license on ${clusterName} failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    }
+  }
+  const startupMs = Date.now() - t0;
+  log(`${clusterName} ready in ${(startupMs / 1000).toFixed(1)}s at ${httpUrl}`);
+  return {
+    version, clusterName, httpUrl, httpPort, transportPort, transportAddress: `127.0.0.1:${transportPort}`,
+    pid, dir, auth, bearerToken, startupMs, request, logTail, stop,
+  };
+}

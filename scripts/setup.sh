@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up of everything the tests and the main job need, on a fresh machine:
+# npm packages, the compiled library, the Elasticsearch distributions (Maven Central) and the Pulumi CLI (Go).
+# Caches outside the repository are reused when present. Versions: CCR_ES_VERSIONS (default "8 9").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { echo "[setup $(date +%H:%M:%S)] $*"; }
+fail() { echo "[setup] ERROR: $*" >&2; exit 2; }
+
+command -v node >/dev/null || fail "node is not on PATH: install Node.js 20 or newer"
+nodemajor=$(node -p 'process.versions.node.split(".")[0]')
+[ "$nodemajor" -ge 20 ] || fail "Node.js $(node --version) is too old: need 20 or newer"
+command -v java >/dev/null || fail "java is not on PATH: install a JDK 17 (Elasticsearch 8.x) and 21+ (9.x)"
+command -v mvn >/dev/null || fail "mvn is not on PATH: install Apache Maven (Elasticsearch is fetched from Maven Central)"
+command -v go >/dev/null || fail "go is not on PATH: install Go 1.25.11 or newer (the Pulumi CLI is built from its Go modules)"
+command -v unzip >/dev/null || fail "unzip is not on PATH (Debian: apt-get install unzip)"
+
+stamp=node_modules/.ccr-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+# Programs (and the dynamic-provider shim, whose cwd is the program directory) import this package by name, as
+# users do; inside the repository that name has to resolve to the repository itself.
+ln -sfn .. node_modules/pulumi-elasticsearch-ccr
+
+say "tsc build"
+npm run --silent build
+
+for v in ${CCR_ES_VERSIONS:-8 9}; do
+  say "Elasticsearch distribution for CCR_ES_VERSION=$v"
+  CCR_ES_VERSION=$v npx tsx sandbox/cli.ts fetch || fail "no Elasticsearch distribution for CCR_ES_VERSION=$v (see the message above)"
+done
+
+say "Pulumi CLI"
+bash scripts/build-pulumi.sh >/dev/null
+say "done"

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalClusters, LocalCluster, stopAll } from "../../sandbox/local";
+import { isAlive, pidsMentioning } from "../../sandbox/es/process-guard";
+import { resolveEsVersion } from "../../sandbox/es/versions";
+
+const version = resolveEsVersion();
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe(`local world on Elasticsearch ${version}`, () => {
+  let clusters: LocalCluster[] = [];
+  beforeAll(async () => {
+    // The raw world: real nodes only, without the emulated _ccr front.
+    clusters = await startLocalClusters({ count: 2, ccr: false, log: (s) => console.log(s) });
+    for (const c of clusters) console.log(`[figure] node start-up ${c.name} ${version}: ${(c.node.startupMs / 1000).toFixed(1)}s`);
+  });
+  afterAll(async () => stopAll(clusters));
+
+  it("runs two independent real clusters of the requested version on distinct loopback ports", async () => {
+    const [leader, follower] = clusters;
+    expect(leader.node.httpPort).not.toBe(follower.node.httpPort);
+    expect(leader.node.transportPort).not.toBe(follower.node.transportPort);
+    for (const c of clusters) {
+      const nodes = await c.node.request("GET", "/_nodes/_local?filter_path=cluster_name,nodes.*.version,nodes.*.host");
+      expect(nodes.status).toBe(200);
+      expect(nodes.body.cluster_name).toBe(c.node.clusterName);
+      const n = Object.values(nodes.body.nodes as Record<string, { version: string; host: string }>);
+      expect(n).toHaveLength(1);
+      expect(n[0].version).toBe(version);
+      expect(n[0].host).toBe("127.0.0.1");
+    }
+    expect(leader.node.clusterName).not.toBe(follower.node.clusterName);
+  });
+
+  it("has an active trial license (started through the license API)", async () => {
+    for (const c of clusters) {
+      const lic = await c.node.request("GET", "/_license");
+      expect(lic.body.license.type).toBe("trial");
+      expect(lic.body.license.status).toBe("active");
+    }
+  });
+
+  it("connects the follower to the leader as a remote cluster through persistent settings", async () => {
+    const [leader, follower] = clusters;
+    const put = await follower.node.request("PUT", "/_cluster/settings", {
+      persistent: { cluster: { remote: { leader: { seeds: [leader.transportAddress], skip_unavailable: false } } } },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.persistent.cluster.remote.leader.seeds).toEqual([leader.transportAddress]);
+    const info = await waitFor("remote connected", async () => {
+      const r = await follower.node.request("GET", "/_remote/info");
+      return r.body?.leader?.connected === true ? r.body.leader : undefined;
+    });
+    expect(info.mode).toBe("sniff");
+    expect(info.seeds).toEqual([leader.transportAddress]);
+    expect(info.num_nodes_connected).toBe(1);
+    // Removing it again: every key of the alias nulled in one request.
+    const del = await follower.node.request("PUT", "/_cluster/settings", {
+      persistent: { "cluster.remote.leader.seeds": null, "cluster.remote.leader.skip_unavailable": null },
+    });
+    expect(del.status).toBe(200);
+    const after = await follower.node.request("GET", "/_remote/info");
+    expect(after.body.leader).toBeUndefined();
+  });
+
+  it("answers _ccr with Elasticsearch's own 'no handler' on the raw node (CCR is not in the integ-test-zip)", async () => {
+    const r = await clusters[1].node.request("GET", "/_ccr/stats");
+    expect([400, 404, 405]).toContain(r.status);
+    expect(JSON.stringify(r.body)).toMatch(/no handler|Incorrect HTTP method/);
+  });
+
+  it("stops the nodes by PID and leaves no process behind", async () => {
+    const pids = clusters.map((c) => c.node.pid);
+    const dirs = clusters.map((c) => c.node.dir);
+    for (const d of dirs) expect(pidsMentioning(d).length).toBeGreaterThan(0); // the server JVM itself
+    await stopAll(clusters);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const d of dirs) expect(pidsMentioning(d)).toEqual([]);
+    clusters = [];
+  });
+});

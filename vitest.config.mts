@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: pure unit tests run in parallel; everything that starts Elasticsearch nodes or the Pulumi CLI runs
+// one file at a time (2 cores; each node wants a core while it boots).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/ccr/unit/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/unit/**", "test/ccr/unit/**", "**/node_modules/**"],
+          globalSetup: ["test/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 400_000,
+        },
+      },
+    ],
+  },
+});
