@@ -1,6 +1,6 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { EsNode, startNode, StartNodeOptions } from "./es/node";
+import { startNode, StartNodeOptions } from "./es/node";
+import { startCcrFront } from "./ccr/front";
 
 /**
  * A local cluster as the provider sees it: one real single-node Elasticsearch, fronted by the sandbox's EMULATED
@@ -27,16 +27,6 @@ export interface LocalClustersOptions extends Omit<StartNodeOptions, "clusterNam
   ccr?: boolean;
 }
 
-interface CcrFrontModule {
-  startCcrFront(o: { node: EsNode; stateDir: string; log?: (s: string) => void }): Promise<{ url: string; stop(): Promise<void> }>;
-}
-
-function loadFront(): CcrFrontModule | undefined {
-  const file = path.join(__dirname, "ccr", "front");
-  if (![".ts", ".js"].some((ext) => fs.existsSync(file + ext))) return undefined;
-  return require(file) as CcrFrontModule;
-}
-
 export function defaultNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (i === 0 ? "leader" : i === 1 ? "follower" : `follower-${i}`));
 }
@@ -53,11 +43,10 @@ export async function startLocalClusters(opts: LocalClustersOptions = {}): Promi
     await Promise.all(nodes.map((n) => n.stop()));
     throw failed.reason;
   }
-  const front = opts.ccr === false ? undefined : loadFront();
   const clusters: LocalCluster[] = [];
   try {
     for (const [i, node] of nodes.entries()) {
-      const f = front ? await front.startCcrFront({ node, stateDir: path.join(node.dir, "ccr-state"), log: opts.log }) : undefined;
+      const f = opts.ccr === false ? undefined : await startCcrFront({ node, stateDir: path.join(node.dir, "ccr-state"), log: opts.log });
       clusters.push({
         name: names[i],
         url: f?.url ?? node.httpUrl,

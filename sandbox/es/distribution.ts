@@ -40,45 +40,25 @@ export function fetchIntegTestZip(version: string, log: (s: string) => void = ()
 }
 
 /**
- * Returns the home directory of an unpacked Elasticsearch of `version`, obtaining it first when needed:
- * the official integ-test-zip from Maven Central when it is published, otherwise the assembly script
- * (sandbox/es/assemble-from-maven.sh) when one exists. The unpacked tree is cached outside the repository and
- * shared read-only by all nodes (each node gets its own config, data and logs directories).
+ * Returns the home directory of an unpacked Elasticsearch of `version`, downloading the official integ-test-zip
+ * from Maven Central first when needed. The unpacked tree is cached outside the repository and shared read-only by
+ * all nodes (each node gets its own config, data and logs directories).
  */
 export function ensureDistribution(version: string, log: (s: string) => void = () => {}): string {
   const root = path.join(cacheRoot(), "es");
   const home = path.join(root, `elasticsearch-${version}`);
   if (fs.existsSync(path.join(home, "bin", "elasticsearch"))) return home;
+  const zip = fetchIntegTestZip(version, log);
+  requireTool("unzip", "install unzip (Debian: apt-get install unzip)");
   fs.mkdirSync(root, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(root, `.unpack-${version}-`));
   try {
-    let zip: string | undefined;
-    let zipError: Error | undefined;
-    try {
-      zip = fetchIntegTestZip(version, log);
-    } catch (e) {
-      zipError = e as Error;
-    }
-    if (zip) {
-      requireTool("unzip", "install unzip (Debian: apt-get install unzip)");
-      log(`unpacking ${path.basename(zip)}`);
-      const r = spawnSync("unzip", ["-q", zip, "-d", tmp], { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`unzip of ${zip} failed: ${r.stderr}`);
-      const inner = path.join(tmp, `elasticsearch-${version}`);
-      if (!fs.existsSync(path.join(inner, "bin", "elasticsearch"))) throw new Error(`${zip} does not contain elasticsearch-${version}/bin/elasticsearch`);
-      fs.renameSync(inner, home);
-      return home;
-    }
-    const assemble = path.join(__dirname, "assemble-from-maven.sh");
-    const script = fs.existsSync(assemble) ? assemble : path.join(__dirname, "..", "..", "..", "sandbox", "es", "assemble-from-maven.sh");
-    if (!fs.existsSync(script)) throw zipError!;
-    log(`${coordinate(version)} is not published; assembling ${version} from its Maven Central artifacts`);
-    const out = path.join(tmp, "assembled");
-    const r = spawnSync("bash", [script, version, out], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    if (r.status !== 0) {
-      throw new Error(`${zipError!.message}\nassembling ${version} from Maven artifacts failed too (exit ${r.status}):\n${(r.stderr ?? "").split("\n").slice(-8).join("\n")}`);
-    }
-    fs.renameSync(out, home);
+    log(`unpacking ${path.basename(zip)}`);
+    const r = spawnSync("unzip", ["-q", zip, "-d", tmp], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`unzip of ${zip} failed: ${r.stderr}`);
+    const inner = path.join(tmp, `elasticsearch-${version}`);
+    if (!fs.existsSync(path.join(inner, "bin", "elasticsearch"))) throw new Error(`${zip} does not contain elasticsearch-${version}/bin/elasticsearch`);
+    fs.renameSync(inner, home);
     return home;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  */
 export const PINNED_VERSIONS: Record<string, string> = {
   "8": "8.19.21",
-  "9": "9.5.3",
+  "9": "9.5.4",
 };
 
 export function resolveEsVersion(spec: string | undefined = process.env.CCR_ES_VERSION): string {

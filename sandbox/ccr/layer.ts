@@ -1,0 +1,495 @@
+/** EMULATED CCR layer: the `_ccr` endpoints, served over the real nodes (sandbox/test infrastructure). */
+import type { EsNode } from "../es/node";
+import { cause, ErrorCause, errors, esError, EsHttpError } from "./errors";
+import {
+  effectiveParams, explicitParams, FollowParams, PARAM_NAMES, parseJsonBody, parseParams, rejectUnknownFields, validateParams,
+} from "./params";
+import { followerIndexName, isSkippedLeader, matchesPattern, validatePatternName } from "./patterns";
+import { licenseAllowsCcr, Remote, resolveRemote } from "./remote";
+import { FollowLoop } from "./replicator";
+import { copyableLeaderSettings, flattenSettings, forbiddenOverrides, settingsString } from "./settings";
+import { CcrState, FollowerState, loadState, PatternState, saveState } from "./state";
+
+export interface Reply { status: number; body: unknown }
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const enc = encodeURIComponent;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface LayerOptions { node: EsNode; stateDir: string; log: (s: string) => void; pollMs: number; reconcileMs: number; autoFollowMs: number; restoreDelayMs: number }
+
+interface AutoFollowError { leader_index: string; timestamp: number; auto_follow_exception: ErrorCause }
+
+export class CcrLayer {
+  readonly state: CcrState;
+  private loops = new Map<string, FollowLoop>();
+  private starting = new Set<string>();
+  private saveTimer?: NodeJS.Timeout;
+  private afTimer?: NodeJS.Timeout;
+  private afRunning?: Promise<void>;
+  private stopped = false;
+  private af = { failed: 0, failedRemote: 0, success: 0, errors: new Map<string, AutoFollowError>(), clusters: new Map<string, { checked: number; version: number }>() };
+
+  constructor(private readonly o: LayerOptions) {
+    this.state = loadState(o.stateDir);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+  start(): void {
+    for (const f of Object.values(this.state.followers)) if (f.active) this.startLoop(f);
+    const tick = async () => {
+      if (this.stopped) return;
+      this.afRunning = this.autoFollowOnce().catch((e) => this.o.log(`ccr auto-follow: ${(e as Error).message}`));
+      await this.afRunning;
+      if (!this.stopped) this.afTimer = setTimeout(tick, this.o.autoFollowMs);
+    };
+    this.afTimer = setTimeout(tick, this.o.autoFollowMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.afTimer) clearTimeout(this.afTimer);
+    await this.afRunning;
+    await Promise.all([...this.loops.values()].map((l) => l.stop()));
+    this.loops.clear();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveNow();
+  }
+
+  saveNow(): void {
+    this.saveTimer = undefined;
+    saveState(this.o.stateDir, this.state);
+  }
+
+  private saveSoon(): void {
+    if (!this.saveTimer && !this.stopped) this.saveTimer = setTimeout(() => this.saveNow(), 200);
+  }
+
+  private resolve = (alias: string, leader?: string): Promise<Remote> => resolveRemote(this.o.node, alias, leader);
+
+  private startLoop(f: FollowerState): FollowLoop {
+    const existing = this.loops.get(f.index);
+    if (existing) return existing;
+    const loop = new FollowLoop(f, {
+      node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), log: this.o.log,
+      pollMs: this.o.pollMs, reconcileMs: this.o.reconcileMs,
+      onFollowerGone: (index) => {
+        // ShardFollowTaskCleaner: tasks of a deleted follower index are removed.
+        if (this.state.followers[index] === f) delete this.state.followers[index];
+        this.loops.delete(index);
+        this.saveNow();
+      },
+    });
+    this.loops.set(f.index, loop);
+    loop.start();
+    return loop;
+  }
+
+  private async stopLoop(index: string): Promise<void> {
+    const l = this.loops.get(index);
+    this.loops.delete(index);
+    await l?.stop();
+  }
+
+  // ---------------------------------------------------------------- helpers
+  private async checkLicense(): Promise<void> {
+    const r = await this.o.node.request("GET", "/_license");
+    if (!licenseAllowsCcr(r.body?.license)) throw errors.licenseLocal();
+  }
+
+  /** Local index metadata (state, uuid, shards) or a 404 exactly as the node renders it. */
+  private async localIndex(name: string): Promise<{ state: string; uuid: string; shards: number } | undefined> {
+    const r = await this.o.node.request("GET", `/_cluster/state/metadata/${enc(name)}?filter_path=metadata.indices.*.state,metadata.indices.*.settings.index.uuid,metadata.indices.*.settings.index.number_of_shards&expand_wildcards=all`);
+    const m = r.body?.metadata?.indices?.[name];
+    return m ? { state: m.state, uuid: m.settings.index.uuid, shards: Number(m.settings.index.number_of_shards) } : undefined;
+  }
+
+  private async requireLocalIndex(name: string) {
+    const m = await this.localIndex(name);
+    if (!m) throw errors.indexNotFound(name);
+    return m;
+  }
+
+  /** Concrete indices of an expression (closed included); a missing concrete name → the node's own 404. */
+  private async resolveExpr(expr: string): Promise<string[]> {
+    const r = await this.o.node.request("GET", `/${enc(expr).replace(/%2C/gi, ",").replace(/%2A/gi, "*")}/_settings/index.uuid?expand_wildcards=open,closed`);
+    if (r.status === 404) throw new EsHttpError(404, r.body);
+    if (r.status !== 200) throw new EsHttpError(r.status, r.body);
+    return Object.keys(r.body ?? {}).sort();
+  }
+
+  /** Leader metadata through the remote, with CcrLicenseChecker's checks (not found, alias/data stream, closed). */
+  private async leaderInfo(remote: Remote, leader: string) {
+    const res = await remote.req("GET", `/_resolve/index/${enc(leader)}?expand_wildcards=all`);
+    const b = res.body ?? {};
+    if ((b.aliases ?? []).some((a: any) => a.name === leader)) throw errors.illegalArgument(`cannot follow [${leader}], because it is a ALIAS`);
+    if ((b.data_streams ?? []).some((a: any) => a.name === leader)) throw errors.illegalArgument(`cannot follow [${leader}], because it is a DATA_STREAM`);
+    const idx = (b.indices ?? []).find((i: any) => i.name === leader);
+    if (res.status === 404 || !idx) throw errors.indexNotFound(leader);
+    const st = await remote.req("GET", `/_cluster/state/metadata/${enc(leader)}?filter_path=metadata.indices`);
+    const meta = st.body?.metadata?.indices?.[leader];
+    if (!meta) throw errors.indexNotFound(leader);
+    if (meta.state === "close") throw errors.indexClosed(leader, meta.settings.index.uuid);
+    if (meta.settings?.index?.soft_deletes?.enabled === "false") throw errors.illegalArgument(`leader index [${leader}] does not have soft deletes enabled`);
+    const s = await remote.req("GET", `/${enc(leader)}/_settings?flat_settings=true`);
+    const m = await remote.req("GET", `/${enc(leader)}/_mapping`);
+    return {
+      uuid: meta.settings.index.uuid as string,
+      shards: Number(meta.settings.index.number_of_shards),
+      mappingVersion: meta.mapping_version as number,
+      settings: s.body?.[leader]?.settings as Record<string, string>,
+      mappings: m.body?.[leader]?.mappings as Record<string, unknown>,
+    };
+  }
+
+  // ---------------------------------------------------------------- follow
+  async putFollow(index: string, raw: string, query: URLSearchParams): Promise<Reply> {
+    const body = parseJsonBody(raw);
+    rejectUnknownFields(body, ["remote_cluster", "leader_index", "settings", "data_stream_name", ...PARAM_NAMES], "indices:admin/xpack/ccr/put_follow", raw);
+    const params = parseParams(body, "indices:admin/xpack/ccr/put_follow", raw);
+    const msgs: string[] = [];
+    if (body.remote_cluster == null) msgs.push("remote_cluster is missing");
+    if (body.leader_index == null) msgs.push("leader_index is missing");
+    if (body.data_stream_name != null && !String(body.data_stream_name).trim()) msgs.push("data stream name must contain text if present");
+    msgs.push(...validateParams(params));
+    if (msgs.length) throw errors.validation(msgs);
+    const wfasRaw = query.get("wait_for_active_shards") ?? "0";
+    const wfas = wfasRaw === "all" ? 1 : wfasRaw === "default" ? 0 : Number(wfasRaw);
+    if (!Number.isInteger(wfas) || wfas < 0) throw errors.illegalArgument(`illegal wait_for_active_shards value [${wfasRaw}]`);
+    const f = await this.createFollower(index, String(body.remote_cluster), String(body.leader_index), body.settings, params, wfas > 0);
+    if (wfas > 0) return ok({ follow_index_created: true, follow_index_shards_acked: true, index_following_started: f.active });
+    return ok({ follow_index_created: true, follow_index_shards_acked: false, index_following_started: false });
+  }
+
+  private async createFollower(index: string, alias: string, leader: string, settings: unknown, params: FollowParams, wait: boolean, autoFollowedBy?: string): Promise<FollowerState> {
+    await this.checkLicense();
+    const remote = await this.resolve(alias, leader);
+    const li = await this.leaderInfo(remote, leader);
+    const overrides = flattenSettings(settings ?? {});
+    const forbidden = forbiddenOverrides(overrides);
+    if (Object.keys(forbidden).length) throw errors.illegalArgument(`can not put follower index that could override leader settings ${settingsString(forbidden)}`);
+    const snap = `[_ccr_${alias}:_latest_/_latest_]`;
+    const existing = await this.localIndex(index);
+    if (existing?.state === "open") {
+      throw esError(500, "snapshot_restore_exception", `${snap} cannot restore index [${index}] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name`);
+    }
+    if (existing) {
+      if (existing.shards !== li.shards) throw esError(500, "snapshot_restore_exception", `${snap} cannot restore index [${index}] with [${existing.shards}] shards from a snapshot of index [${leader}] with [${li.shards}] shards`);
+      // The restore replaces the closed index (documented recreate procedure).
+      await this.stopLoop(index);
+      delete this.state.followers[index];
+      const d = await this.o.node.request("DELETE", `/${enc(index)}`);
+      if (d.status !== 200) throw new EsHttpError(d.status, d.body);
+    }
+    const fsettings = { ...copyableLeaderSettings(li.settings ?? {}), ...overrides };
+    const c = await this.o.node.request("PUT", `/${enc(index)}?wait_for_active_shards=0`, { settings: fsettings, mappings: li.mappings ?? {} });
+    if (c.status !== 200) throw new EsHttpError(c.status, c.body);
+    const created = await this.requireLocalIndex(index);
+    const f: FollowerState = {
+      index, uuid: created.uuid, remote_cluster: alias, leader_index: leader, leader_uuid: li.uuid, shards: li.shards,
+      params, active: false, checkpoints: Array(li.shards).fill(-1), leader_mapping_version: li.mappingVersion,
+      follower_mapping_version: 1, follower_settings_version: 1, follower_aliases_version: 1, created_at: Date.now(),
+      ...(autoFollowedBy ? { auto_followed_by: autoFollowedBy } : {}),
+    };
+    this.state.followers[index] = f;
+    this.saveNow();
+    const startFollowing = async () => {
+      this.starting.add(index);
+      try {
+        await sleep(this.o.restoreDelayMs);
+        await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
+        // The "restore": copy what the leader has now, then start the shard follow tasks.
+        const loop = new FollowLoop(f, { node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
+        for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
+        if (this.state.followers[index] !== f || this.stopped) return;
+        f.active = true;
+        this.saveNow();
+        this.startLoop(f);
+      } finally {
+        this.starting.delete(index);
+      }
+    };
+    if (wait) await startFollowing();
+    else startFollowing().catch((e) => this.o.log(`ccr ${index}: start of following failed (logged only, as ES does): ${(e as Error).message}`));
+    return f;
+  }
+
+  private follower(index: string): FollowerState | undefined {
+    return this.state.followers[index];
+  }
+
+  async pauseFollow(index: string): Promise<Reply> {
+    await this.requireLocalIndex(index);
+    const f = this.follower(index);
+    if (!f) throw errors.notAFollower(index);
+    if (!f.active) throw errors.noShardFollowTasks(index);
+    await this.stopLoop(index);
+    f.active = false;
+    this.saveNow();
+    return ok({ acknowledged: true });
+  }
+
+  async resumeFollow(index: string, raw: string): Promise<Reply> {
+    const body = parseJsonBody(raw);
+    rejectUnknownFields(body, PARAM_NAMES, "cluster:admin/xpack/ccr/resume_follow", raw);
+    const params = parseParams(body, "cluster:admin/xpack/ccr/resume_follow", raw);
+    const msgs = validateParams(params);
+    if (msgs.length) throw errors.validation(msgs);
+    await this.checkLicense();
+    const local = await this.requireLocalIndex(index);
+    const f = this.follower(index);
+    if (!f) throw errors.illegalArgument(`follow index [${index}] does not have ccr metadata`);
+    if (f.active) throw errors.taskAlreadyExists(f.uuid);
+    const remote = await this.resolve(f.remote_cluster, f.leader_index);
+    const st = await remote.req("GET", `/_cluster/state/metadata/${enc(f.leader_index)}?filter_path=metadata.indices`);
+    const lmeta = st.body?.metadata?.indices?.[f.leader_index];
+    if (!lmeta) throw errors.indexNotFound(f.leader_index);
+    if (lmeta.settings.index.uuid !== f.leader_uuid) {
+      throw errors.illegalArgument(`follow index [${index}] should reference [${f.leader_uuid}] as leader index but instead reference [${lmeta.settings.index.uuid}] as leader index`);
+    }
+    if (lmeta.state !== "open" || local.state !== "open") throw errors.illegalArgument("leader and follow index must be open");
+    f.params = params;
+    f.active = true;
+    this.saveNow();
+    this.startLoop(f);
+    return ok({ acknowledged: true });
+  }
+
+  async unfollow(index: string): Promise<Reply> {
+    const local = await this.requireLocalIndex(index);
+    const f = this.follower(index);
+    if (!f) throw errors.notAFollower(index);
+    if (local.state !== "close") throw errors.illegalArgument(`cannot convert the follower index [${index}] to a non-follower, because it has not been closed`);
+    if (f.active) throw errors.illegalArgument(`cannot convert the follower index [${index}] to a non-follower, because it has not been paused`);
+    await this.stopLoop(index);
+    delete this.state.followers[index];
+    this.saveNow();
+    return ok({ acknowledged: true });
+  }
+
+  /** Runs on the leader: there are no retention leases in the emulation, so this validates and acknowledges. */
+  async forgetFollower(index: string, raw: string): Promise<Reply> {
+    const body = parseJsonBody(raw);
+    rejectUnknownFields(body, ["follower_cluster", "follower_index", "follower_index_uuid", "leader_remote_cluster"], "forget_follower", raw);
+    const local = await this.requireLocalIndex(index);
+    return ok({ _shards: { total: local.shards, successful: local.shards, failed: 0, failures: [] } });
+  }
+
+  async followInfo(expr: string): Promise<Reply> {
+    const names = await this.resolveExpr(expr);
+    const out = [];
+    for (const n of names) {
+      const f = this.follower(n);
+      if (!f) continue;
+      const active = f.active && !this.starting.has(n);
+      out.push({
+        follower_index: n, remote_cluster: f.remote_cluster, leader_index: f.leader_index, status: active ? "active" : "paused",
+        ...(active ? { parameters: effectiveParams(f.params) } : {}),
+      });
+    }
+    return ok({ follower_indices: out });
+  }
+
+  private indexStats(f: FollowerState) {
+    const loop = this.loops.get(f.index);
+    const now = Date.now();
+    const shards = f.checkpoints.map((ck, s) => {
+      const rt = loop?.shards[s];
+      return {
+        remote_cluster: f.remote_cluster, leader_index: f.leader_index, follower_index: f.index, shard_id: s,
+        leader_global_checkpoint: rt?.leader_global_checkpoint ?? -1, leader_max_seq_no: rt?.leader_max_seq_no ?? -1,
+        follower_global_checkpoint: ck, follower_max_seq_no: ck, last_requested_seq_no: rt?.last_requested_seq_no ?? ck,
+        outstanding_read_requests: 1, outstanding_write_requests: 0, write_buffer_operation_count: 0, write_buffer_size_in_bytes: 0,
+        follower_mapping_version: f.follower_mapping_version, follower_settings_version: f.follower_settings_version,
+        follower_aliases_version: f.follower_aliases_version,
+        total_read_time_millis: rt?.total_read_time_millis ?? 0, total_read_remote_exec_time_millis: rt?.total_read_remote_exec_time_millis ?? 0,
+        successful_read_requests: rt?.successful_read_requests ?? 0, failed_read_requests: rt?.failed_read_requests ?? 0,
+        operations_read: rt?.operations_read ?? 0, bytes_read: rt?.bytes_read ?? 0,
+        total_write_time_millis: rt?.total_write_time_millis ?? 0, successful_write_requests: rt?.successful_write_requests ?? 0,
+        failed_write_requests: rt?.failed_write_requests ?? 0, operations_written: rt?.operations_written ?? 0,
+        read_exceptions: rt?.read_exceptions ?? [], time_since_last_read_millis: rt ? now - rt.last_read_at : 0,
+        ...(loop?.fatal ? { fatal_exception: loop.fatal } : {}),
+      };
+    });
+    const lag = shards.reduce((a, s) => a + Math.max(0, s.leader_global_checkpoint - s.follower_global_checkpoint), 0);
+    return { index: f.index, total_global_checkpoint_lag: lag, shards };
+  }
+
+  async followStats(expr: string): Promise<Reply> {
+    const requested = expr.split(",");
+    let names: string[];
+    try {
+      names = await this.resolveExpr(expr);
+    } catch {
+      names = [];
+    }
+    const withTasks = names.map((n) => this.follower(n)).filter((f): f is FollowerState => !!f && f.active && !this.starting.has(f.index));
+    if (!withTasks.length && !(expr === "_all" || expr === "*")) throw errors.noStatsTasks(requested);
+    await this.checkLicense();
+    return ok({ indices: withTasks.map((f) => this.indexStats(f)) });
+  }
+
+  async globalStats(): Promise<Reply> {
+    await this.checkLicense();
+    const now = Date.now();
+    return ok({
+      auto_follow_stats: {
+        number_of_failed_follow_indices: this.af.failed,
+        number_of_failed_remote_cluster_state_requests: this.af.failedRemote,
+        number_of_successful_follow_indices: this.af.success,
+        recent_auto_follow_errors: [...this.af.errors.values()],
+        auto_followed_clusters: [...this.af.clusters.entries()].map(([cluster_name, c]) => ({
+          cluster_name, time_since_last_check_millis: now - c.checked, last_seen_metadata_version: c.version,
+        })),
+      },
+      follow_stats: {
+        indices: Object.values(this.state.followers).filter((f) => f.active && !this.starting.has(f.index)).sort((a, b) => a.index.localeCompare(b.index)).map((f) => this.indexStats(f)),
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- auto-follow
+  private patternOrThrow(name: string): PatternState {
+    const p = this.state.patterns[name];
+    if (!p) throw errors.patternMissing(name);
+    return p;
+  }
+
+  private async remoteIndices(remote: Remote): Promise<{ version: number; indices: Array<{ name: string; uuid: string; open: boolean; hidden: boolean; system: boolean }> }> {
+    const r = await remote.req("GET", "/_cluster/state/metadata?filter_path=metadata.indices.*.state,metadata.indices.*.system,metadata.indices.*.settings.index.uuid,metadata.indices.*.settings.index.hidden,metadata.cluster_uuid");
+    const st = await remote.req("GET", "/_cluster/state/version");
+    const idx = r.body?.metadata?.indices ?? {};
+    return {
+      version: Number(st.body?.version ?? 0),
+      indices: Object.entries(idx).map(([name, m]: [string, any]) => ({
+        name, uuid: m.settings.index.uuid, open: m.state === "open", hidden: m.settings.index.hidden === "true", system: m.system === true,
+      })),
+    };
+  }
+
+  async putPattern(name: string, raw: string): Promise<Reply> {
+    const body = parseJsonBody(raw);
+    const parser = "put_auto_follow_pattern_request";
+    rejectUnknownFields(body, ["remote_cluster", "leader_index_patterns", "leader_index_exclusion_patterns", "follow_index_pattern", "settings", ...PARAM_NAMES], parser, raw);
+    const params = parseParams(body, parser, raw);
+    const msgs = validatePatternName(name);
+    if (body.remote_cluster == null) msgs.push("remote_cluster is missing");
+    const lip = (body.leader_index_patterns ?? []) as string[];
+    if (!Array.isArray(lip) || lip.length === 0) msgs.push("leader_index_patterns is missing");
+    msgs.push(...validateParams(params));
+    if (msgs.length) throw errors.validation(msgs);
+    await this.checkLicense();
+    const alias = String(body.remote_cluster);
+    const remote = await this.resolve(alias, undefined);
+    const overrides = flattenSettings(body.settings ?? {});
+    const forbidden = forbiddenOverrides(overrides);
+    if (Object.keys(forbidden).length) throw errors.illegalArgument(`can not put auto-follow pattern that could override leader settings ${settingsString(forbidden)}`);
+    const prev = this.state.patterns[name];
+    const next: PatternState = {
+      name, remote_cluster: alias, leader_index_patterns: lip.map(String),
+      leader_index_exclusion_patterns: ((body.leader_index_exclusion_patterns ?? []) as string[]).map(String),
+      ...(body.follow_index_pattern != null ? { follow_index_pattern: String(body.follow_index_pattern) } : {}),
+      ...(Object.keys(overrides).length ? { settings: overrides } : {}),
+      params: explicitParams(params), active: true, followed_uuids: prev?.followed_uuids ?? [],
+    };
+    // Existing leader indexes matching the (newly added) leader patterns are recorded as already followed.
+    const newPatterns = prev && prev.remote_cluster === alias ? next.leader_index_patterns.filter((p) => !prev.leader_index_patterns.includes(p)) : next.leader_index_patterns;
+    if (newPatterns.length) {
+      const { indices } = await this.remoteIndices(remote);
+      const probe = { ...next, leader_index_patterns: newPatterns };
+      for (const i of indices) if (matchesPattern(probe, i.name) && !next.followed_uuids.includes(i.uuid)) next.followed_uuids.push(i.uuid);
+    }
+    this.state.patterns[name] = next;
+    this.saveNow();
+    return ok({ acknowledged: true });
+  }
+
+  async getPatterns(name?: string): Promise<Reply> {
+    const list = name ? [this.patternOrThrow(name)] : Object.values(this.state.patterns).sort((a, b) => a.name.localeCompare(b.name));
+    return ok({
+      patterns: list.map((p) => ({
+        name: p.name,
+        pattern: {
+          active: p.active, remote_cluster: p.remote_cluster, leader_index_patterns: p.leader_index_patterns,
+          leader_index_exclusion_patterns: p.leader_index_exclusion_patterns,
+          ...(p.follow_index_pattern !== undefined ? { follow_index_pattern: p.follow_index_pattern } : {}),
+          ...(p.settings && Object.keys(p.settings).length ? { settings: p.settings } : {}),
+          ...explicitParams(p.params),
+        },
+      })),
+    });
+  }
+
+  async deletePattern(name: string): Promise<Reply> {
+    this.patternOrThrow(name);
+    delete this.state.patterns[name];
+    for (const k of [...this.af.errors.keys()]) if (k === name || k.startsWith(`${name}:`)) this.af.errors.delete(k);
+    this.saveNow();
+    return ok({ acknowledged: true });
+  }
+
+  async activatePattern(name: string, active: boolean): Promise<Reply> {
+    const p = this.patternOrThrow(name);
+    p.active = active;
+    this.saveNow();
+    return ok({ acknowledged: true });
+  }
+
+  private recordError(key: string, e: unknown, remoteFailure: boolean): void {
+    if (remoteFailure) this.af.failedRemote++; else this.af.failed++;
+    let c: ErrorCause;
+    if (e instanceof EsHttpError && (e.body as any).error) { const { root_cause: _r, ...rest } = (e.body as any).error; c = rest; } else c = cause("exception", (e as Error).message);
+    this.af.errors.delete(key);
+    this.af.errors.set(key, { leader_index: key, timestamp: Date.now(), auto_follow_exception: c });
+    while (this.af.errors.size > 256) this.af.errors.delete(this.af.errors.keys().next().value as string);
+  }
+
+  /** One AutoFollowCoordinator round over all remotes with active patterns. */
+  async autoFollowOnce(): Promise<void> {
+    const byRemote = new Map<string, PatternState[]>();
+    for (const p of Object.values(this.state.patterns)) byRemote.set(p.remote_cluster, [...(byRemote.get(p.remote_cluster) ?? []), p]);
+    for (const [alias, patterns] of byRemote) {
+      if (!patterns.some((p) => p.active)) continue;
+      let remote: Remote;
+      let info: Awaited<ReturnType<CcrLayer["remoteIndices"]>>;
+      try {
+        const lic = await this.o.node.request("GET", "/_license");
+        if (!licenseAllowsCcr(lic.body?.license)) continue;
+        remote = await this.resolve(alias, undefined);
+        info = await this.remoteIndices(remote);
+      } catch (e) {
+        for (const p of patterns.filter((x) => x.active)) this.recordError(p.name, e, true);
+        continue;
+      }
+      this.af.clusters.set(alias, { checked: Date.now(), version: info.version });
+      const live = new Set(info.indices.map((i) => i.uuid));
+      for (const p of patterns) {
+        const before = p.followed_uuids.length;
+        p.followed_uuids = p.followed_uuids.filter((u) => live.has(u));
+        if (p.followed_uuids.length !== before) this.saveSoon();
+        if (!p.active) continue;
+        for (const i of info.indices) {
+          if (!i.open || i.system || p.followed_uuids.includes(i.uuid)) continue;
+          if (!matchesPattern(p, i.name) || isSkippedLeader(i.name, i.hidden, p)) continue;
+          const key = `${p.name}:${i.name}`;
+          const others = patterns.filter((o) => o !== p && matchesPattern(o, i.name)).map((o) => o.name);
+          if (others.length) {
+            this.recordError(key, new EsHttpError(500, { error: cause("exception", `index to follow [${i.name}] for pattern [${p.name}] matches with other patterns [${others.join(", ")}]`) }), false);
+            continue;
+          }
+          const fname = followerIndexName(p, i.name);
+          const existing = this.state.followers[fname];
+          if (existing && existing.leader_uuid === i.uuid) { p.followed_uuids.push(i.uuid); this.saveSoon(); continue; }
+          try {
+            await this.createFollower(fname, alias, i.name, p.settings, p.params, false, p.name);
+            p.followed_uuids.push(i.uuid);
+            this.af.success++;
+            this.af.errors.delete(key);
+            this.saveNow();
+          } catch (e) {
+            this.recordError(key, e, false);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/** EMULATED CCR layer: the persisted state (followers, patterns, followed leader UUIDs, checkpoints). */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { FollowParams } from "./params";
+
+export interface FollowerState {
+  index: string;
+  uuid: string;
+  remote_cluster: string;
+  leader_index: string;
+  leader_uuid: string;
+  shards: number;
+  /** Explicit parameters of the last follow/resume request (effective = these + defaults). */
+  params: FollowParams;
+  /** True while shard-follow "tasks" exist (ES: info status active). */
+  active: boolean;
+  /** Last leader sequence number applied, per shard (-1 = nothing yet). */
+  checkpoints: number[];
+  leader_mapping_version?: number;
+  follower_mapping_version: number;
+  follower_settings_version: number;
+  follower_aliases_version: number;
+  auto_followed_by?: string;
+  created_at: number;
+}
+
+export interface PatternState {
+  name: string;
+  remote_cluster: string;
+  leader_index_patterns: string[];
+  leader_index_exclusion_patterns: string[];
+  follow_index_pattern?: string;
+  settings?: Record<string, string>;
+  params: FollowParams;
+  active: boolean;
+  /** Leader index UUIDs already followed (or deliberately not followed). */
+  followed_uuids: string[];
+}
+
+export interface CcrState {
+  version: 1;
+  followers: Record<string, FollowerState>;
+  patterns: Record<string, PatternState>;
+}
+
+export function emptyState(): CcrState {
+  return { version: 1, followers: {}, patterns: {} };
+}
+
+export function loadState(dir: string): CcrState {
+  const file = path.join(dir, "ccr-state.json");
+  try {
+    const s = JSON.parse(fs.readFileSync(file, "utf8")) as CcrState;
+    return { ...emptyState(), ...s };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+    throw new Error(`cannot read CCR state ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Atomic write: temp file in the same directory, fsync, rename. */
+export function saveState(dir: string, state: CcrState): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "ccr-state.json");
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = fs.openSync(tmp, "w");
+  try {
+    fs.writeSync(fd, JSON.stringify(state, null, 1));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
