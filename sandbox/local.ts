@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { startNode, StartNodeOptions } from "./es/node";
+import { EsNode, startNode, StartNodeOptions } from "./es/node";
 import { startCcrFront } from "./ccr/front";
 
 /**
