@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import { Failures } from "../core/check";
+import { isUnknown } from "../core/unknown";
+
+/**
+ * How a resource reaches its cluster. Given per resource as the `connection` input (mark it secret when it holds
+ * credentials; the resource classes do that automatically), or as defaults from stack config under the
+ * `elasticsearch-ccr:` namespace, read by the dynamic provider's `configure`. Per-resource fields win field by field.
+ */
+export interface ConnectionInputs {
+  /** One or more node URLs of the same cluster, e.g. ["https://es1:9200"]. Tried in order on connection errors. */
+  urls?: string[];
+  /** Encoded API key (base64 of id:api_key), sent as `Authorization: ApiKey …`. */
+  apiKey?: string;
+  username?: string;
+  password?: string;
+  /** OAuth2/JWT bearer token. */
+  bearerToken?: string;
+  /** PEM CA certificate(s) that signed the cluster's HTTP certificate. */
+  caCert?: string;
+  /** SHA-256 fingerprint of the cluster's HTTP certificate or its CA (hex, colons optional). */
+  caFingerprint?: string;
+  /** Turns TLS verification OFF. Only for throw-away test clusters. */
+  insecureSkipTlsVerify?: boolean;
+  /** Per-request timeout in seconds (default 60). Waits for state changes have their own bounds. */
+  requestTimeoutSeconds?: number;
+}
+
+export interface ResolvedConnection {
+  urls: string[];
+  auth?: { kind: "apiKey"; apiKey: string } | { kind: "basic"; username: string; password: string } | { kind: "bearer"; token: string };
+  caCert?: string;
+  caFingerprint?: string;
+  insecureSkipTlsVerify: boolean;
+  requestTimeoutMs: number;
+}
+
+export const CONFIG_NAMESPACE = "elasticsearch-ccr";
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+const CONFIG_KEYS: readonly (keyof ConnectionInputs)[] = [
+  "urls", "apiKey", "username", "password", "bearerToken", "caCert", "caFingerprint", "insecureSkipTlsVerify", "requestTimeoutSeconds",
+];
+
+/** Reads `elasticsearch-ccr:<key>` values (stack config arrives as strings; lists and numbers as JSON). */
+export function connectionFromConfig(get: (key: string) => string | undefined): ConnectionInputs {
+  const out: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const raw = get(`${CONFIG_NAMESPACE}:${key}`);
+    if (raw === undefined || raw === "") continue;
+    if (key === "urls") {
+      out.urls = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",").map((s) => s.trim()).filter(Boolean);
+    } else if (key === "insecureSkipTlsVerify") {
+      out[key] = raw === "true";
+    } else if (key === "requestTimeoutSeconds") {
+      out[key] = Number(raw);
+    } else {
+      out[key] = raw;
+    }
+  }
+  return out as ConnectionInputs;
+}
+
+export function mergeConnection(resource: ConnectionInputs | undefined, defaults: ConnectionInputs): ConnectionInputs {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(resource ?? {})) if (v !== undefined && v !== null) merged[k] = v;
+  // Auth is one choice: a resource that names its own credentials must not silently inherit another kind from config.
+  if (resource && (resource.apiKey || resource.username || resource.bearerToken)) {
+    for (const k of ["apiKey", "username", "password", "bearerToken"] as const) if (resource[k] === undefined) delete merged[k];
+  }
+  return merged as ConnectionInputs;
+}
+
+/** Offline validation of a resource's `connection` input. Stack-config defaults are validated when resolved. */
+export function checkConnection(f: Failures, v: unknown, property = "connection"): void {
+  if (v === undefined || v === null || isUnknown(v)) return;
+  if (typeof v !== "object" || Array.isArray(v)) {
+    f.add(property, `${property} must be an object such as { urls: ["https://localhost:9200"], apiKey: "…" }`);
+    return;
+  }
+  const c = v as Record<string, unknown>;
+  if (c.urls !== undefined && !isUnknown(c.urls)) {
+    if (!Array.isArray(c.urls) || c.urls.length === 0) f.add(`${property}.urls`, `${property}.urls must be a non-empty list of node URLs such as ["https://es:9200"]`);
+    else c.urls.forEach((u, i) => urlProblem(f, `${property}.urls[${i}]`, u));
+  }
+  const kinds = [c.apiKey !== undefined, c.username !== undefined || c.password !== undefined, c.bearerToken !== undefined].filter(Boolean).length;
+  if (kinds > 1) f.add(property, `${property}: set only one of apiKey, username/password or bearerToken`);
+  if (c.username !== undefined && c.password === undefined) f.add(`${property}.password`, `${property}.password is required when username is set`);
+  if (c.caFingerprint !== undefined && !isUnknown(c.caFingerprint) &&
+      !/^[0-9a-f]{64}$/i.test(String(c.caFingerprint).replace(/:/g, ""))) {
+    f.add(`${property}.caFingerprint`, `${property}.caFingerprint must be a SHA-256 fingerprint (64 hex digits, colons allowed)`);
+  }
+  if (c.insecureSkipTlsVerify === true && (c.caCert !== undefined || c.caFingerprint !== undefined)) {
+    f.add(`${property}.insecureSkipTlsVerify`, `${property}.insecureSkipTlsVerify cannot be combined with caCert/caFingerprint; remove one`);
+  }
+  f.optionalBoolean(`${property}.insecureSkipTlsVerify`, c.insecureSkipTlsVerify);
+  if (c.requestTimeoutSeconds !== undefined && !isUnknown(c.requestTimeoutSeconds) &&
+      (typeof c.requestTimeoutSeconds !== "number" || !(c.requestTimeoutSeconds > 0))) {
+    f.add(`${property}.requestTimeoutSeconds`, `${property}.requestTimeoutSeconds must be a positive number of seconds`);
+  }
+}
+
+function urlProblem(f: Failures, property: string, u: unknown): void {
+  if (isUnknown(u)) return;
+  let url: URL;
+  try {
+    url = new URL(String(u));
+  } catch {
+    f.add(property, `${property} is not a URL; use e.g. "https://es.example.com:9200"`);
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") f.add(property, `${property} must use http: or https:`);
+  // Credentials in a URL would end up in plain state and in error messages.
+  if (url.username || url.password) f.add(property, `${property} must not contain credentials; use connection.username/password or apiKey (as secrets)`);
+}
+
+/** Turns merged inputs into a usable connection, or throws a message naming the missing piece. */
+export function resolveConnection(c: ConnectionInputs, resource: string): ResolvedConnection {
+  const f = new Failures();
+  checkConnection(f, c);
+  if (!c.urls || c.urls.length === 0) {
+    f.add("connection.urls", `no cluster URL: set connection.urls on ${resource} or stack config ${CONFIG_NAMESPACE}:urls`);
+  }
+  if (f.list.length) throw new Error(`${resource}: invalid connection: ${f.list.map((x) => x.reason).join("; ")}`);
+  const auth: ResolvedConnection["auth"] = c.apiKey ? { kind: "apiKey", apiKey: c.apiKey }
+    : c.username ? { kind: "basic", username: c.username, password: c.password ?? "" }
+    : c.bearerToken ? { kind: "bearer", token: c.bearerToken } : undefined;
+  return {
+    urls: c.urls!.map((u) => u.replace(/\/+$/, "")),
+    auth,
+    caCert: c.caCert,
+    caFingerprint: c.caFingerprint?.replace(/:/g, "").toUpperCase(),
+    insecureSkipTlsVerify: c.insecureSkipTlsVerify === true,
+    requestTimeoutMs: (c.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+  };
+}
+
+/** The cluster as it may appear in messages: origins only, no credentials. */
+export function clusterLabel(c: ResolvedConnection | ConnectionInputs | undefined): string {
+  const urls = c?.urls ?? [];
+  return urls.map((u) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return "<invalid url>";
+    }
+  }).join(",") || "<no url>";
+}
+
+/**
+ * Identity for sharing one client and read cache per cluster and principal inside the provider process. Credentials
+ * enter only as a hash, so the key can be logged.
+ */
+export function connectionKey(c: ResolvedConnection): string {
+  const h = createHash("sha256").update(JSON.stringify([c.auth, c.caCert, c.caFingerprint, c.insecureSkipTlsVerify])).digest("hex").slice(0, 16);
+  return `${clusterLabel(c)}#${h}`;
+}
+
+/**
+ * The connection as compared by diff: credentials only as a hash, so a rotated password is a (no-request) update of
+ * state rather than invisible, and nothing secret is spelled out in a diff.
+ */
+export function connectionFingerprint(c: ConnectionInputs | undefined): string {
+  if (!c) return "";
+  return createHash("sha256").update(JSON.stringify(Object.keys(c).sort().map((k) => [k, (c as Record<string, unknown>)[k]]))).digest("hex");
+}

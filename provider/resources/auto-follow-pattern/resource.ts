@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
+import { stubProvider } from "../stub";
+import type { AutoFollowPatternInputs } from "./types";
+
+export type AutoFollowPatternArgs = Args<AutoFollowPatternInputs>;
+
+const provider = stubProvider("AutoFollowPattern");
+
+/**
+ * An auto-follow pattern on the follower cluster: new leader indexes matching `leaderIndexPatterns` are followed
+ * automatically. Every field updates in place; a declared `active: false` is re-applied after each write because
+ * Elasticsearch re-activates a pattern on every PUT.
+ *
+ * Import: `new AutoFollowPattern(name, args, { import: "<pattern name>" })`.
+ */
+export class AutoFollowPattern extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly active: pulumi.Output<boolean>;
+  declare readonly recentErrors: pulumi.Output<string[]>;
+
+  constructor(name: string, args: AutoFollowPatternArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      ...args,
+      connection: secretConnection(args.connection),
+      recentErrors: undefined,
+    }, withSecretConnection(opts), MODULE, "AutoFollowPattern");
+  }
+}

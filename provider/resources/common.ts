@@ -1,0 +1,104 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { CheckFailure } from "../core/check";
+import type { DiffOutcome } from "../core/diff";
+import { clusterFor, Cluster } from "../client/cluster";
+import { ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
+import { CcrError, errorBody, ErrorContext, responseError, stateError } from "../client/errors";
+import { HttpRequest, HttpResponse } from "../client/http";
+import { realSleep, Sleep } from "../client/retry";
+
+/** Connection defaults from stack config, set by the dynamic provider's `configure` in the provider process. */
+let stackConnection: ConnectionInputs = {};
+
+export function setStackConnection(c: ConnectionInputs): void {
+  stackConnection = c;
+}
+
+export function clusterOf(inputs: { connection?: ConnectionInputs }, resource: string): Cluster {
+  return clusterFor(resolveConnection(mergeConnection(inputs.connection, stackConnection), resource));
+}
+
+/** Sends a request; a failure for which `tolerated(status, error)` holds counts as success (idempotent retries). */
+export async function callTolerating(
+  cluster: Cluster, ctx: { resource: string; action: string }, req: HttpRequest,
+  tolerated: (status: number, type: string, reason: string) => boolean,
+): Promise<HttpResponse> {
+  const res = await cluster.call(ctx, req, [400, 404, 409]);
+  if (res.status < 400) return res;
+  const err = errorBody(res.body);
+  if (tolerated(res.status, err?.type ?? "", `${err?.reason ?? ""} ${err?.caused_by?.reason ?? ""}`)) return res;
+  throw responseError(cluster.ctx(ctx), res.status, res.body);
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  sleep?: Sleep;
+  now?: () => number;
+}
+
+/**
+ * Polls `probe` until it returns a value, checking immediately and then every `intervalMs`, and gives up after
+ * `timeoutMs` with the last observation, so the error can say what state things were stuck in.
+ */
+export async function waitUntil<T>(probe: () => Promise<{ done: true; value: T } | { done: false; last: string }>, o: WaitOptions): Promise<T> {
+  const sleep = o.sleep ?? realSleep;
+  const now = o.now ?? Date.now;
+  const deadline = now() + o.timeoutMs;
+  for (;;) {
+    const r = await probe();
+    if (r.done) return r.value;
+    if (now() >= deadline) throw new WaitTimeout(r.last);
+    await sleep(Math.min(o.intervalMs ?? 1000, Math.max(0, deadline - now())));
+  }
+}
+
+export class WaitTimeout extends Error {
+  constructor(readonly last: string) {
+    super(`timed out; last observed: ${last}`);
+  }
+}
+
+export function label(kind: string, name: unknown): string {
+  return `${kind} "${typeof name === "string" ? name : "?"}"`;
+}
+
+/**
+ * A create that failed after something was made on the cluster is reported with its id, so the engine records the
+ * resource (partial failure) and the next `up` converges it instead of trying to create it again.
+ */
+export function partialFailure(e: unknown, id: string, properties: Record<string, unknown>): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  Object.assign(err, { id, properties, reasons: [err.message] });
+  return err;
+}
+
+export { CcrError, stateError };
+export type { ErrorContext };
+
+/** The parts that differ per resource; `resourceProvider` wires them into the dynamic-provider contract. */
+export interface ProviderSpec<I, O> {
+  check(news: object): { inputs: I; failures: CheckFailure[] };
+  diff(olds: O, news: object): DiffOutcome;
+  normalize(news: object): I;
+  id(desired: I): string;
+  /** Create and update both converge the cluster to `desired` from what is observed; `olds` is undefined on create. */
+  converge(desired: I, olds: O | undefined): Promise<O>;
+  read(id: string, props: Partial<O>): Promise<pulumi.dynamic.ReadResult>;
+  remove(id: string, props: O): Promise<void>;
+}
+
+/** All six methods explicitly: none may fall back to the shim's defaults (which wipe outputs or echo inputs). */
+export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.ResourceProvider {
+  return {
+    check: async (_olds, news) => s.check(news),
+    diff: async (_id, olds, news) => s.diff(olds as O, news),
+    create: async (inputs) => {
+      const d = s.normalize(inputs);
+      return { id: s.id(d), outs: await s.converge(d, undefined) };
+    },
+    update: async (_id, olds, news) => ({ outs: await s.converge(s.normalize(news), olds as O) }),
+    read: async (id, props) => s.read(id, (props ?? {}) as Partial<O>),
+    delete: async (id, props) => s.remove(id, props as O),
+  };
+}

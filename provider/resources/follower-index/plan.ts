@@ -1,0 +1,316 @@
+import { DiffBuilder, DiffOutcome } from "../../core/diff";
+import { CheckFailure, Failures } from "../../core/check";
+import { indexNameProblem, checkAlias } from "../../core/names";
+import { FlatSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
+import { effectiveTuning, normalizeTuning, TUNING_KEYS, TuningInputs, tuningFromWire, tuningToWire } from "../../core/tuning";
+import { isUnknown, UNKNOWN } from "../../core/unknown";
+import { connectionFingerprint } from "../../client/connection";
+import { checkFollowSpec, checkWaitSeconds, normalizeFollowSpec } from "../follow-spec";
+import type { FollowInfoEntry, FollowStatsIndex, IndexMeta } from "../../client/cluster";
+import { DELETE_POLICIES, FOLLOWER_STATUSES, FollowerIndexInputs, FollowerIndexOutputs, FollowerStatus } from "./types";
+
+export const DEFAULT_WAIT_SECONDS = 120;
+
+// ---------------------------------------------------------------------------------------------------------------
+// check
+
+export function checkFollower(newsIn: object): { inputs: FollowerIndexInputs; failures: CheckFailure[] } {
+  const news = newsIn as Record<string, unknown>;
+  const f = new Failures();
+  const name = f.requireString("name", news.name, "the follower index name on the follower cluster");
+  if (name) {
+    const p = indexNameProblem(name);
+    if (p) f.add("name", `name "${name}" is not a valid index name: it ${p}`);
+  }
+  checkAlias(f, "remoteCluster", news.remoteCluster, "the alias of the leader cluster (a RemoteCluster's alias)");
+  const leader = f.requireString("leaderIndex", news.leaderIndex, "the concrete index to follow on the leader cluster (not an alias or data stream; follow its .ds- backing index)");
+  if (leader) {
+    const p = indexNameProblem(leader);
+    if (p) f.add("leaderIndex", `leaderIndex "${leader}" is not a valid index name: it ${p}`);
+  }
+  const ds = f.optionalString("dataStreamName", news.dataStreamName);
+  if (ds !== undefined && ds.trim() === "") f.add("dataStreamName", "dataStreamName must not be empty; omit it to keep the leader's data stream name");
+  f.oneOf("status", news.status, FOLLOWER_STATUSES);
+  f.oneOf("deletePolicy", news.deletePolicy, DELETE_POLICIES);
+  checkWaitSeconds(f, news.waitTimeoutSeconds, "how long create waits for the follower to become active");
+  checkFollowSpec(f, news);
+  return { inputs: normalizeFollowerInputs(news), failures: f.list };
+}
+
+/** Defaults filled and values canonical, so state and later diffs compare like with like. Unknowns pass through. */
+export function normalizeFollowerInputs(newsIn: object): FollowerIndexInputs {
+  const news = newsIn as Record<string, unknown>;
+  const out = normalizeFollowSpec(news);
+  out.status = news.status ?? "active";
+  out.deletePolicy = news.deletePolicy ?? "keep";
+  return out as unknown as FollowerIndexInputs;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// diff
+
+/** Properties the engine may show as changed; the tuning parameters only matter while the index is a follower. */
+export function diffFollower(olds: FollowerIndexOutputs, newsRaw: object): DiffOutcome {
+  const news = normalizeFollowerInputs(newsRaw);
+  const d = new DiffBuilder();
+  d.replace("name", olds.name, news.name);
+  d.replace("remoteCluster", olds.remoteCluster, news.remoteCluster);
+  d.replace("leaderIndex", olds.leaderIndex, news.leaderIndex);
+  d.replace("dataStreamName", olds.dataStreamName, news.dataStreamName);
+  // A regular index can never become a follower again: leaving "promoted" recreates the follower from the leader.
+  if (olds.status === "promoted" && news.status !== "promoted") d.replace("status", olds.status, news.status);
+  else d.update("status", olds.status, news.status);
+  const oldSettings = (olds.settings ?? {}) as FlatSettings;
+  const newSettings = (news.settings ?? {}) as Record<string, unknown>;
+  if (isUnknown(news.settings)) d.update("settings", oldSettings, UNKNOWN);
+  else {
+    const staticChanged = STATIC_FOLLOWER_SETTINGS.some((k) => k in oldSettings || k in newSettings ? !sameSetting(oldSettings[k], newSettings[k]) : false);
+    if (staticChanged) d.replace("settings", oldSettings, newSettings);
+    else d.update("settings", oldSettings, newSettings);
+  }
+  if (news.status !== "promoted") {
+    const effOld = effectiveTuning(olds as unknown as Record<string, unknown>);
+    for (const k of TUNING_KEYS) {
+      const nv = (news as unknown as Record<string, unknown>)[k];
+      d.update(k, effOld[k], isUnknown(nv) ? nv : effectiveTuning(news as unknown as Record<string, unknown>)[k]);
+    }
+  }
+  d.update("deletePolicy", olds.deletePolicy ?? "keep", news.deletePolicy);
+  d.update("waitTimeoutSeconds", olds.waitTimeoutSeconds, news.waitTimeoutSeconds);
+  if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection)) d.updates.push("connection");
+  return d.build(!differs(olds.name, news.name));
+}
+
+function differs(a: unknown, b: unknown): boolean {
+  return isUnknown(b) || a !== b;
+}
+
+function sameSetting(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b === undefined || b === null ? null : Array.isArray(b) ? b.map(String) : String(b));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// observed state
+
+export type FollowerObserved =
+  | { kind: "absent" }
+  | {
+    kind: "follower";
+    status: "active" | "paused";
+    open: boolean;
+    remoteCluster: string;
+    leaderIndex: string;
+    /** Present only while active: `_ccr/info` omits parameters for paused followers. */
+    tuning?: TuningInputs;
+    settings: FlatSettings;
+    leaderIndexUuid?: string;
+    shardCount?: number;
+  }
+  | { kind: "regular"; open: boolean; settings: FlatSettings; shardCount?: number };
+
+/**
+ * Builds the observed state of one index from the shared reads: `_all/_ccr/info` lists followers only (a paused or
+ * closed follower still appears, as "paused"); cluster-state metadata answers existence, open/closed and settings.
+ */
+export function observeFollower(name: string, info: FollowInfoEntry[], indices: Record<string, IndexMeta>): FollowerObserved {
+  const meta = indices[name];
+  const entry = info.find((e) => e.follower_index === name);
+  if (!meta && !entry) return { kind: "absent" };
+  const settings = (meta?.settings ?? {}) as FlatSettings;
+  const open = meta?.state !== "close";
+  const shards = settings["index.number_of_shards"];
+  const shardCount = typeof shards === "string" ? Number(shards) : undefined;
+  if (!entry) return { kind: "regular", open, settings, shardCount };
+  const uuid = meta?.ccr?.leader_index_uuid;
+  return {
+    kind: "follower",
+    status: entry.status,
+    open,
+    remoteCluster: entry.remote_cluster,
+    leaderIndex: entry.leader_index,
+    tuning: entry.status === "active" && entry.parameters ? tuningFromWire(entry.parameters) : undefined,
+    settings,
+    leaderIndexUuid: typeof uuid === "string" ? uuid : undefined,
+    shardCount,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// operations
+
+export type FollowerOp =
+  | { op: "follow"; body: Record<string, unknown> }
+  | { op: "waitActive" }
+  | { op: "pause" }
+  | { op: "resume"; body: Record<string, unknown> }
+  | { op: "putSettings"; settings: Record<string, string | string[] | null> }
+  | { op: "close" }
+  | { op: "unfollow" }
+  | { op: "open" }
+  | { op: "deleteIndex" };
+
+/** A desired state that cannot be reached from what is on the cluster; the message says what to do. */
+export class PlanRefusal extends Error {
+  constructor(readonly what: string, readonly fix: string) {
+    super(`${what}. Fix: ${fix}`);
+  }
+}
+
+export function buildFollowRequest(d: FollowerIndexInputs): Record<string, unknown> {
+  const body: Record<string, unknown> = { remote_cluster: d.remoteCluster, leader_index: d.leaderIndex };
+  if (d.settings && Object.keys(d.settings).length) body.settings = d.settings;
+  if (d.dataStreamName) body.data_stream_name = d.dataStreamName;
+  Object.assign(body, tuningToWire(normalizeTuning(d as unknown as Record<string, unknown>)));
+  return body;
+}
+
+/**
+ * Resume rebuilds the shard tasks from the request alone: omitted parameters fall back to server defaults, not to
+ * the previous values. So the body always carries the complete desired set.
+ */
+export function buildResumeRequest(d: FollowerIndexInputs): Record<string, unknown> {
+  return tuningToWire(effectiveTuning(d as unknown as Record<string, unknown>));
+}
+
+/** Settings to PUT: changed desired keys, and `null` (reset) for keys dropped from the declaration. */
+export function settingsDelta(observed: FlatSettings, desired: FlatSettings | undefined, previouslyDeclared: string[]): Record<string, string | string[] | null> {
+  const delta: Record<string, string | string[] | null> = {};
+  for (const [k, v] of Object.entries(desired ?? {})) if (!sameSetting(observed[k], v)) delta[k] = v;
+  for (const k of previouslyDeclared) if (!(desired && k in desired) && observed[k] !== undefined) delta[k] = null;
+  return delta;
+}
+
+function tuningDiffers(observed: TuningInputs | undefined, desired: FollowerIndexInputs): boolean {
+  if (!observed) return true;
+  const want = effectiveTuning(desired as unknown as Record<string, unknown>);
+  const have = effectiveTuning(observed as unknown as Record<string, unknown>);
+  return TUNING_KEYS.some((k) => want[k] !== have[k]);
+}
+
+/**
+ * The operations that take the index from what is observed to what is declared. Create and update both use it, which
+ * is what makes a retried create converge (an existing follower of the same leader is adopted) and lets an update
+ * repair out-of-band changes (an externally paused follower is resumed).
+ */
+export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs, previouslyDeclaredSettings: string[] = []): FollowerOp[] {
+  const want = desired.status ?? "active";
+  const ops: FollowerOp[] = [];
+  if (obs.kind === "absent") {
+    ops.push({ op: "follow", body: buildFollowRequest(desired) }, { op: "waitActive" });
+    if (want === "paused") ops.push({ op: "pause" });
+    if (want === "promoted") ops.push({ op: "pause" }, { op: "close" }, { op: "unfollow" }, { op: "open" });
+    return ops;
+  }
+  if (obs.kind === "regular") {
+    if (want !== "promoted") {
+      throw new PlanRefusal(
+        `index "${desired.name}" exists as a regular (non-follower) index, so it cannot be made to follow "${desired.remoteCluster}:${desired.leaderIndex}"`,
+        `an index can only become a follower by being created from the leader. Delete or rename "${desired.name}" on the follower cluster (its data is not deleted automatically), or declare status "promoted" to keep it as a regular index`);
+    }
+    if (!obs.open) ops.push({ op: "open" });
+    const delta = settingsDelta(obs.settings, desired.settings as FlatSettings, previouslyDeclaredSettings);
+    if (Object.keys(delta).length) ops.push({ op: "putSettings", settings: delta });
+    return ops;
+  }
+  if (obs.remoteCluster !== desired.remoteCluster || obs.leaderIndex !== desired.leaderIndex) {
+    throw new PlanRefusal(
+      `index "${desired.name}" already follows "${obs.remoteCluster}:${obs.leaderIndex}", not "${desired.remoteCluster}:${desired.leaderIndex}"`,
+      `a follower cannot be re-pointed. Choose another follower name, or remove the existing follower first`);
+  }
+  let status = obs.status;
+  // An active follower whose index got closed has tasks that cannot make progress: stop them before reopening.
+  if (!obs.open) {
+    if (status === "active") ops.push({ op: "pause" });
+    status = "paused";
+    if (want !== "promoted") ops.push({ op: "open" });
+  }
+  const delta = settingsDelta(obs.settings, desired.settings as FlatSettings, previouslyDeclaredSettings);
+  const hasDelta = Object.keys(delta).length > 0;
+  if (want === "promoted") {
+    if (status === "active") ops.push({ op: "pause" });
+    if (obs.open) ops.push({ op: "close" });
+    ops.push({ op: "unfollow" }, { op: "open" });
+    if (hasDelta) ops.push({ op: "putSettings", settings: delta });
+    return ops;
+  }
+  const retune = status === "active" && want === "active" && tuningDiffers(obs.tuning, desired);
+  if (status === "active" && (want === "paused" || retune || hasDelta)) {
+    ops.push({ op: "pause" });
+    status = "paused";
+  }
+  if (hasDelta) ops.push({ op: "putSettings", settings: delta });
+  if (want === "active" && status === "paused") ops.push({ op: "resume", body: buildResumeRequest(desired) }, { op: "waitActive" });
+  return ops;
+}
+
+/** Destroy: stop following cleanly (which also releases the leader's retention leases), then keep or delete. */
+export function planFollowerDelete(obs: FollowerObserved, policy: "keep" | "delete"): FollowerOp[] {
+  if (obs.kind === "absent") return [];
+  if (obs.kind === "regular") return policy === "delete" ? [{ op: "deleteIndex" }] : [];
+  const ops: FollowerOp[] = [];
+  if (obs.status === "active") ops.push({ op: "pause" });
+  if (obs.open) ops.push({ op: "close" });
+  ops.push({ op: "unfollow" });
+  ops.push(policy === "delete" ? { op: "deleteIndex" } : { op: "open" });
+  return ops;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// outputs
+
+function summarize(stats: FollowStatsIndex | undefined): { fatalErrors: string[]; readExceptions: string[]; lag?: number } {
+  const fatalErrors: string[] = [];
+  const readExceptions: string[] = [];
+  for (const s of stats?.shards ?? []) {
+    if (s.fatal_exception) fatalErrors.push(`shard ${s.shard_id}: ${s.fatal_exception.type}: ${s.fatal_exception.reason}`);
+    for (const r of s.read_exceptions ?? []) {
+      readExceptions.push(`shard ${s.shard_id}: from seq_no ${r.from_seq_no} after ${r.retries} retries: ${r.exception?.type}: ${r.exception?.reason}`);
+    }
+  }
+  return { fatalErrors, readExceptions, lag: stats?.total_global_checkpoint_lag };
+}
+
+/**
+ * Outputs from observation. Declared-only fields (deletePolicy, waitTimeoutSeconds, connection, dataStreamName, and
+ * tuning while paused, since paused followers report no parameters) are carried over from `declared`.
+ */
+export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObserved, stats: FollowStatsIndex | undefined): FollowerIndexOutputs {
+  const base: Record<string, unknown> = { ...declared };
+  const declaredKeys = Object.keys((declared.settings ?? {}) as object);
+  if (obs.kind === "absent") throw new Error("followerOutputs: index is absent");
+  const settings: Record<string, string | string[]> = {};
+  for (const k of declaredKeys) if (obs.settings[k] !== undefined) settings[k] = obs.settings[k];
+  if (declared.settings !== undefined) base.settings = settings;
+  const s = summarize(stats);
+  if (obs.kind === "regular") {
+    const statusMessage = declared.status === "promoted" ? undefined
+      : `"${declared.name}" is no longer a follower: it was converted to a regular index outside Pulumi (unfollowed). ` +
+        `Declared status "${declared.status}" needs a new follower, which requires deleting or renaming this index first.`;
+    return { ...base, status: "promoted", shardCount: obs.shardCount, fatalErrors: [], readExceptions: [], statusMessage } as unknown as FollowerIndexOutputs;
+  }
+  base.remoteCluster = obs.remoteCluster;
+  base.leaderIndex = obs.leaderIndex;
+  if (obs.tuning) {
+    // Report only what was declared or differs from the server default, so an undeclared parameter stays undeclared.
+    const dflt = effectiveTuning({}) as Record<string, unknown>;
+    for (const k of TUNING_KEYS) {
+      const have = (obs.tuning as Record<string, unknown>)[k];
+      if ((declared as unknown as Record<string, unknown>)[k] !== undefined || have !== dflt[k]) base[k] = have;
+      else delete base[k];
+    }
+  }
+  const status: FollowerStatus = obs.status;
+  const statusMessage = !obs.open ? `follower index "${declared.name}" is closed`
+    : s.fatalErrors.length ? `replication stopped on ${s.fatalErrors.length} shard(s); pause and resume (or recreate) the follower`
+    : status !== declared.status && declared.status !== undefined ? `declared "${declared.status}" but the follower is ${status}` : undefined;
+  return {
+    ...base, status, leaderIndexUuid: obs.leaderIndexUuid, shardCount: obs.shardCount, lag: s.lag,
+    fatalErrors: s.fatalErrors, readExceptions: s.readExceptions, statusMessage,
+  } as FollowerIndexOutputs;
+}
+
+/** The inputs a refresh writes back: the declared inputs with every observed field replaced by what the cluster says. */
+export function followerInputsFromOutputs(o: FollowerIndexOutputs): FollowerIndexInputs {
+  const { leaderIndexUuid: _u, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, ...inputs } = o;
+  return inputs;
+}

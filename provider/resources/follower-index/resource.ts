@@ -1,0 +1,38 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
+import { stubProvider } from "../stub";
+import type { FollowerIndexInputs, FollowerStatus } from "./types";
+
+export type FollowerIndexArgs = Args<FollowerIndexInputs>;
+
+const provider = stubProvider("FollowerIndex");
+
+/**
+ * A follower index on the follower cluster, replicating `leaderIndex` from the remote cluster `remoteCluster`.
+ * Changing the name, remote, leader or data stream name replaces it (delete first: the name is the identity);
+ * tuning parameters and status change in place. Destroy keeps the data as a regular index unless
+ * `deletePolicy: "delete"`; the leader index is never touched.
+ *
+ * Import: `new FollowerIndex(name, args, { import: "<follower index name>" })`.
+ */
+export class FollowerIndex extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly remoteCluster: pulumi.Output<string>;
+  declare readonly leaderIndex: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<FollowerStatus>;
+  declare readonly leaderIndexUuid: pulumi.Output<string | undefined>;
+  declare readonly lag: pulumi.Output<number | undefined>;
+  declare readonly shardCount: pulumi.Output<number | undefined>;
+  declare readonly fatalErrors: pulumi.Output<string[]>;
+  declare readonly readExceptions: pulumi.Output<string[]>;
+  declare readonly statusMessage: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: FollowerIndexArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      ...args,
+      connection: secretConnection(args.connection),
+      leaderIndexUuid: undefined, lag: undefined, shardCount: undefined,
+      fatalErrors: undefined, readExceptions: undefined, statusMessage: undefined,
+    }, withSecretConnection(opts), MODULE, "FollowerIndex");
+  }
+}

@@ -1,0 +1,42 @@
+import type { ConnectionInputs } from "../../client/connection";
+import type { TuningInputs } from "../../core/tuning";
+
+/** `active` follows; `paused` keeps the follower but stops replication; `promoted` makes it a managed regular index. */
+export type FollowerStatus = "active" | "paused" | "promoted";
+export const FOLLOWER_STATUSES: readonly FollowerStatus[] = ["active", "paused", "promoted"];
+
+/** What happens to the follower's data on destroy. The leader index is never touched. */
+export type DeletePolicy = "keep" | "delete";
+export const DELETE_POLICIES: readonly DeletePolicy[] = ["keep", "delete"];
+
+/** Resolved inputs of a FollowerIndex (after check: defaults filled, settings flat, tuning normalised). */
+export interface FollowerIndexInputs extends TuningInputs {
+  /** Follower index name on the follower cluster (the resource's identity). */
+  name: string;
+  /** Alias of the leader cluster as configured on the follower cluster (a RemoteCluster). */
+  remoteCluster: string;
+  leaderIndex: string;
+  /** Overrides of non-replicated index settings, flat or nested. */
+  settings?: Record<string, unknown>;
+  /** Local data stream name when following a backing index (Elasticsearch ≥ 8.4). Applied at creation only. */
+  dataStreamName?: string;
+  status?: FollowerStatus;
+  deletePolicy?: DeletePolicy;
+  /** Bound on waiting for the follower to become active (default 120). */
+  waitTimeoutSeconds?: number;
+  connection?: ConnectionInputs;
+}
+
+export interface FollowerIndexOutputs extends FollowerIndexInputs {
+  status: FollowerStatus;
+  leaderIndexUuid?: string;
+  /** Sum over shards of leader minus follower global checkpoint. */
+  lag?: number;
+  shardCount?: number;
+  /** Per shard "shard N: type: reason" for shards whose task stopped with a fatal error. */
+  fatalErrors: string[];
+  /** Per shard summaries of batches being retried. */
+  readExceptions: string[];
+  /** Why the observed state differs from what was declared, when it does. */
+  statusMessage?: string;
+}

@@ -1,0 +1,168 @@
+import { CheckFailure, Failures } from "../../core/check";
+import { DiffBuilder, DiffOutcome } from "../../core/diff";
+import { checkAlias } from "../../core/names";
+import { normalizeDuration, parseDuration } from "../../core/units";
+import { isUnknown } from "../../core/unknown";
+import { checkConnection, connectionFingerprint } from "../../client/connection";
+import type { FollowInfoEntry } from "../../client/cluster";
+import { checkWaitSeconds } from "../follow-spec";
+import type { RemoteClusterInputs, RemoteClusterOutputs, RemoteMode } from "./types";
+
+export const DEFAULT_WAIT_SECONDS = 60;
+
+/** Input property ↔ key under `cluster.remote.<alias>.` */
+const KEYS: ReadonlyArray<[keyof RemoteClusterInputs, string, "string" | "list" | "int" | "bool" | "duration"]> = [
+  ["mode", "mode", "string"],
+  ["seeds", "seeds", "list"],
+  ["nodeConnections", "node_connections", "int"],
+  ["proxyAddress", "proxy_address", "string"],
+  ["serverName", "server_name", "string"],
+  ["proxySocketConnections", "proxy_socket_connections", "int"],
+  ["skipUnavailable", "skip_unavailable", "bool"],
+  ["transportCompress", "transport.compress", "string"],
+  ["transportCompressionScheme", "transport.compression_scheme", "string"],
+  ["transportPingSchedule", "transport.ping_schedule", "duration"],
+];
+
+const SNIFF_ONLY: (keyof RemoteClusterInputs)[] = ["seeds", "nodeConnections"];
+const PROXY_ONLY: (keyof RemoteClusterInputs)[] = ["proxyAddress", "serverName", "proxySocketConnections"];
+
+export const prefixOf = (alias: string) => `cluster.remote.${alias}.`;
+
+export function checkRemote(newsIn: object): { inputs: RemoteClusterInputs; failures: CheckFailure[] } {
+  const news = newsIn as Record<string, unknown>;
+  const f = new Failures();
+  checkAlias(f, "alias", news.alias, "the name followers and patterns use for the leader cluster");
+  f.oneOf("mode", news.mode, ["sniff", "proxy"] as const);
+  const mode = isUnknown(news.mode) ? undefined : ((news.mode as RemoteMode | undefined) ?? "sniff");
+  if (mode === "sniff") {
+    const seeds = f.stringList("seeds", news.seeds, { nonEmpty: true, hint: 'transport addresses of the leader, e.g. ["leader-host:9300"]' });
+    seeds?.forEach((s, i) => {
+      if (!/^[^\s:]+:\d+$|^\[[0-9a-f:]+\]:\d+$/i.test(s)) f.add(`seeds[${i}]`, `seeds[${i}] "${s}" must be host:port of a transport endpoint (usually port 9300)`);
+    });
+    for (const k of PROXY_ONLY) if (news[k] !== undefined && news[k] !== null) f.add(k, `${k} only applies to mode "proxy"; remove it or set mode: "proxy"`);
+  } else if (mode === "proxy") {
+    const addr = f.requireString("proxyAddress", news.proxyAddress, 'host:port of the proxy in front of the leader, e.g. "leader.example.com:9443"');
+    if (addr && !/^[^\s]+:\d+$/.test(addr)) f.add("proxyAddress", `proxyAddress "${addr}" must be host:port`);
+    for (const k of SNIFF_ONLY) if (news[k] !== undefined && news[k] !== null) f.add(k, `${k} only applies to mode "sniff"; remove it or set mode: "sniff"`);
+  }
+  f.positiveInt("nodeConnections", news.nodeConnections);
+  f.positiveInt("proxySocketConnections", news.proxySocketConnections);
+  f.optionalBoolean("skipUnavailable", news.skipUnavailable);
+  f.optionalBoolean("force", news.force);
+  f.oneOf("transportCompress", typeof news.transportCompress === "boolean" ? String(news.transportCompress) : news.transportCompress, ["true", "false", "indexing_data"] as const);
+  f.oneOf("transportCompressionScheme", news.transportCompressionScheme, ["deflate", "lz4"] as const);
+  if (news.transportPingSchedule !== undefined && !isUnknown(news.transportPingSchedule) && parseDuration(news.transportPingSchedule) === undefined) {
+    f.add("transportPingSchedule", `transportPingSchedule must be a duration such as "30s" or "-1" (disabled)`);
+  }
+  checkWaitSeconds(f, news.waitTimeoutSeconds, "0 = do not wait for the connection");
+  checkConnection(f, news.connection);
+  return { inputs: normalizeRemoteInputs(news), failures: f.list };
+}
+
+export function normalizeRemoteInputs(newsIn: object): RemoteClusterInputs {
+  const news = newsIn as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...news };
+  out.mode = news.mode ?? "sniff";
+  out.skipUnavailable = news.skipUnavailable ?? true;
+  if (typeof news.transportCompress === "boolean") out.transportCompress = String(news.transportCompress);
+  if (news.transportPingSchedule !== undefined && !isUnknown(news.transportPingSchedule)) out.transportPingSchedule = normalizeDuration(news.transportPingSchedule);
+  return out as unknown as RemoteClusterInputs;
+}
+
+export function diffRemote(olds: RemoteClusterOutputs, newsRaw: object): DiffOutcome {
+  const news = normalizeRemoteInputs(newsRaw);
+  const d = new DiffBuilder();
+  d.replace("alias", olds.alias, news.alias);
+  for (const [prop] of KEYS) d.update(prop, (olds as unknown as Record<string, unknown>)[prop], (news as unknown as Record<string, unknown>)[prop]);
+  d.update("force", olds.force, news.force);
+  d.update("waitTimeoutSeconds", olds.waitTimeoutSeconds, news.waitTimeoutSeconds);
+  if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection)) d.updates.push("connection");
+  // A new alias is a different settings key: create the new one first, then remove the old.
+  return d.build(false);
+}
+
+/** The alias's keys as `GET _cluster/settings?flat_settings=true` shows them (strings and string lists). */
+export type AliasSettings = Record<string, string | string[]>;
+
+export function desiredSettings(d: RemoteClusterInputs): AliasSettings {
+  const out: AliasSettings = {};
+  for (const [prop, key, kind] of KEYS) {
+    const v = (d as unknown as Record<string, unknown>)[prop];
+    if (v === undefined || v === null) continue;
+    out[key] = kind === "list" ? (v as unknown[]).map(String) : String(v);
+  }
+  return out;
+}
+
+export function observedSettings(alias: string, flat: Record<string, unknown>): AliasSettings {
+  const prefix = prefixOf(alias);
+  const out: AliasSettings = {};
+  for (const [k, v] of Object.entries(flat)) {
+    if (!k.startsWith(prefix)) continue;
+    out[k.slice(prefix.length)] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  return out;
+}
+
+/** The alias exists when something makes it enabled: seeds or a proxy address. */
+export function aliasExists(s: AliasSettings): boolean {
+  return s.seeds !== undefined || s.proxy_address !== undefined || s.mode !== undefined;
+}
+
+/**
+ * One `PUT _cluster/settings` body that makes the alias's persistent keys exactly the desired ones: desired values
+ * plus `null` for every other key of this alias (switching sniff ↔ proxy must null the other mode's keys in the same
+ * request, or the mode validator rejects it). Undefined when nothing changes. Keys of other aliases are never sent.
+ */
+export function planRemoteWrite(alias: string, observed: AliasSettings, desired: AliasSettings): Record<string, unknown> | undefined {
+  const prefix = prefixOf(alias);
+  const persistent: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(desired)) if (JSON.stringify(observed[k]) !== JSON.stringify(v)) persistent[prefix + k] = v;
+  for (const k of Object.keys(observed)) if (!(k in desired)) persistent[prefix + k] = null;
+  return Object.keys(persistent).length ? { persistent } : undefined;
+}
+
+/**
+ * Removal nulls every key of the alias in one request: leaving any per-alias key while removing seeds fails with
+ * "Cannot configure setting [...] if remote cluster is not enabled".
+ */
+export function planRemoteDelete(alias: string, persistent: AliasSettings, transient: AliasSettings): Record<string, unknown> | undefined {
+  const prefix = prefixOf(alias);
+  const body: Record<string, Record<string, null>> = {};
+  for (const [scope, s] of [["persistent", persistent], ["transient", transient]] as const) {
+    const keys = Object.keys(s);
+    if (keys.length) body[scope] = Object.fromEntries(keys.map((k) => [prefix + k, null]));
+  }
+  return Object.keys(body).length ? body : undefined;
+}
+
+/** Followers and auto-follow patterns that still use the alias; removing it under them breaks their cleanup. */
+export function aliasUsers(alias: string, followers: FollowInfoEntry[], patterns: Array<{ name: string; pattern: Record<string, unknown> }>): string[] {
+  return [
+    ...followers.filter((f) => f.remote_cluster === alias).map((f) => `follower index "${f.follower_index}"`),
+    ...patterns.filter((p) => p.pattern.remote_cluster === alias).map((p) => `auto-follow pattern "${p.name}"`),
+  ];
+}
+
+export function inputsFromSettings(declared: RemoteClusterInputs, s: AliasSettings): RemoteClusterInputs {
+  const out: Record<string, unknown> = { ...declared };
+  for (const [prop, key, kind] of KEYS) {
+    const v = s[key];
+    if (v === undefined) {
+      delete out[prop];
+      continue;
+    }
+    out[prop] = kind === "int" ? Number(v) : kind === "bool" ? v === "true" : kind === "list" ? (Array.isArray(v) ? v : [v])
+      : kind === "duration" ? normalizeDuration(v) : v;
+  }
+  // Written by older tooling without mode: the server treats it as sniff.
+  out.mode ??= "sniff";
+  return out as unknown as RemoteClusterInputs;
+}
+
+export function remoteOutputs(inputs: RemoteClusterInputs, info: Record<string, unknown> | undefined): RemoteClusterOutputs {
+  const mode = inputs.mode ?? (info?.mode as RemoteMode | undefined) ?? "sniff";
+  const nodes = mode === "proxy" ? info?.num_proxy_sockets_connected : info?.num_nodes_connected;
+  return { ...inputs, mode, connected: info?.connected === true, nodesConnected: typeof nodes === "number" ? nodes : 0 };
+}

@@ -1,0 +1,30 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
+import { stubProvider } from "../stub";
+import type { RemoteClusterInputs, RemoteMode } from "./types";
+
+export type RemoteClusterArgs = Args<RemoteClusterInputs>;
+
+const provider = stubProvider("RemoteCluster");
+
+/**
+ * A remote cluster alias on the follower cluster (persistent `cluster.remote.<alias>.*` settings). Only this alias's
+ * keys are written; destroy removes them all in one request and refuses while followers or auto-follow patterns still
+ * use the alias (unless `force`).
+ *
+ * Import: `new RemoteCluster(name, args, { import: "<alias>" })`.
+ */
+export class RemoteCluster extends pulumi.dynamic.Resource {
+  declare readonly alias: pulumi.Output<string>;
+  declare readonly mode: pulumi.Output<RemoteMode>;
+  declare readonly connected: pulumi.Output<boolean>;
+  declare readonly nodesConnected: pulumi.Output<number>;
+
+  constructor(name: string, args: RemoteClusterArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      ...args,
+      connection: secretConnection(args.connection),
+      connected: undefined, nodesConnected: undefined,
+    }, withSecretConnection(opts), MODULE, "RemoteCluster");
+  }
+}

@@ -1,0 +1,41 @@
+import type { ConnectionInputs } from "../../client/connection";
+
+export type RemoteMode = "sniff" | "proxy";
+export type TransportCompress = "true" | "false" | "indexing_data";
+
+/** A remote cluster alias configured on the follower cluster through persistent `cluster.remote.<alias>.*` settings. */
+export interface RemoteClusterInputs {
+  alias: string;
+  /** Default "sniff". */
+  mode?: RemoteMode;
+  /** sniff: transport addresses (host:port) of seed nodes of the leader cluster. */
+  seeds?: string[];
+  /** sniff: number of gateway nodes to connect to (server default 3). */
+  nodeConnections?: number;
+  /** proxy: a single host:port. */
+  proxyAddress?: string;
+  /** proxy: TLS server name (SNI). */
+  serverName?: string;
+  /** proxy: number of sockets (server default 18). */
+  proxySocketConnections?: number;
+  /**
+   * Always written explicitly because the server default changed from false to true in 8.15 (an unset value would
+   * change meaning on upgrade). Default here: true.
+   */
+  skipUnavailable?: boolean;
+  transportCompress?: TransportCompress;
+  transportCompressionScheme?: "deflate" | "lz4";
+  transportPingSchedule?: string;
+  /** Remove the alias on destroy even while followers or auto-follow patterns still use it. */
+  force?: boolean;
+  /** Bound on waiting for `_remote/info` to report connected after create/update (default 60; 0 = do not wait). */
+  waitTimeoutSeconds?: number;
+  connection?: ConnectionInputs;
+}
+
+export interface RemoteClusterOutputs extends RemoteClusterInputs {
+  connected: boolean;
+  /** sniff: nodes connected; proxy: proxy sockets connected. */
+  nodesConnected: number;
+  mode: RemoteMode;
+}
