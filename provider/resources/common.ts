@@ -69,7 +69,7 @@ export function label(kind: string, name: unknown): string {
  */
 export function partialFailure(e: unknown, id: string, properties: Record<string, unknown>): Error {
   const err = e instanceof Error ? e : new Error(String(e));
-  Object.assign(err, { id, properties, reasons: [err.message] });
+  Object.assign(err, { id, properties: wireSafe(properties), reasons: [err.message] });
   return err;
 }
 
@@ -88,17 +88,39 @@ export interface ProviderSpec<I, O> {
   remove(id: string, props: O): Promise<void>;
 }
 
+/**
+ * The shim turns results into protobuf Structs with `Struct.fromJavaScript`, which throws "Unexpected struct type"
+ * on an `undefined` anywhere (an optional output that is not known yet, e.g. `lag` right after create). Absent
+ * is the right wire form for those, so undefined properties are dropped, recursively.
+ */
+export function wireSafe<T>(v: T): T {
+  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(wireSafe) as T;
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = wireSafe(x);
+    return out as T;
+  }
+  return v;
+}
+
+function wireSafeRead(r: pulumi.dynamic.ReadResult): pulumi.dynamic.ReadResult {
+  return { ...r, props: r.props && wireSafe(r.props), ...(r.inputs ? { inputs: wireSafe(r.inputs) } : {}) };
+}
+
 /** All six methods explicitly: none may fall back to the shim's defaults (which wipe outputs or echo inputs). */
 export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.ResourceProvider {
   return {
-    check: async (_olds, news) => s.check(news),
+    check: async (_olds, news) => {
+      const r = s.check(news);
+      return { ...r, inputs: wireSafe(r.inputs) };
+    },
     diff: async (_id, olds, news) => s.diff(olds as O, news),
     create: async (inputs) => {
       const d = s.normalize(inputs);
-      return { id: s.id(d), outs: await s.converge(d, undefined) };
+      return { id: s.id(d), outs: wireSafe(await s.converge(d, undefined)) };
     },
-    update: async (_id, olds, news) => ({ outs: await s.converge(s.normalize(news), olds as O) }),
-    read: async (id, props) => s.read(id, (props ?? {}) as Partial<O>),
+    update: async (_id, olds, news) => ({ outs: wireSafe(await s.converge(s.normalize(news), olds as O)) }),
+    read: async (id, props) => wireSafeRead(await s.read(id, (props ?? {}) as Partial<O>)),
     delete: async (id, props) => s.remove(id, props as O),
   };
 }
