@@ -23,6 +23,8 @@ export class AutoFollowPattern extends pulumi.dynamic.Resource {
     super(provider, name, {
       ...args,
       connection: secretConnection(args.connection),
+      // Optional inputs that are also outputs need their key (see RemoteCluster).
+      active: args.active,
       recentErrors: undefined,
     }, withSecretConnection(opts), MODULE, "AutoFollowPattern");
   }

@@ -31,6 +31,8 @@ export class FollowerIndex extends pulumi.dynamic.Resource {
     super(provider, name, {
       ...args,
       connection: secretConnection(args.connection),
+      // Optional inputs that are also outputs need their key (see RemoteCluster).
+      status: args.status,
       leaderIndexUuid: undefined, lag: undefined, shardCount: undefined,
       fatalErrors: undefined, readExceptions: undefined, statusMessage: undefined,
     }, withSecretConnection(opts), MODULE, "FollowerIndex");

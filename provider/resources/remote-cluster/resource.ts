@@ -24,6 +24,9 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
     super(provider, name, {
       ...args,
       connection: secretConnection(args.connection),
+      // Declared outputs need a key here even when the input is optional: the SDK only creates Outputs for the
+      // keys it is given, and `link.mode` would otherwise be undefined in the program.
+      mode: args.mode,
       connected: undefined, nodesConnected: undefined,
     }, withSecretConnection(opts), MODULE, "RemoteCluster");
   }
