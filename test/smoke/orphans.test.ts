@@ -9,6 +9,8 @@ describe("crash safety", () => {
   it("kills a node whose owning process was SIGKILLed", async () => {
     const script = `
       const { startNode } = require(${JSON.stringify(path.resolve(__dirname, "../../sandbox/es/node"))});
+      // Stay alive like a test runner would; otherwise the exit hook (not the watchdog) would stop the node.
+      setInterval(() => {}, 1000);
       startNode({ clusterName: "orphan-${process.pid}" }).then((n) => { console.log("READY " + n.dir); });
     `;
     const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: ["ignore", "pipe", "inherit"], cwd: path.resolve(__dirname, "../..") });
