@@ -81,6 +81,12 @@ const RULES: readonly Rule[] = [
   },
   {
     status: 403,
+    reason: /cluster:admin\/settings\/update/,
+    fix: "The credentials may not change cluster settings, which a RemoteCluster writes (persistent cluster.remote.<alias>.*): " +
+      "the user on the follower cluster needs the cluster privilege manage (manage_ccr does not include it); reads need monitor.",
+  },
+  {
+    status: 403,
     fix: "The credentials lack a privilege. The follower cluster user needs cluster privilege manage_ccr and index " +
       "privileges write, monitor, manage_follow_index on follower indexes; the leader side needs read and monitor on " +
       "the leader indexes (read_ccr on the leader cluster for the certificate model).",
@@ -129,7 +135,11 @@ export function responseError(ctx: ErrorContext, status: number, body: unknown):
 
 /** Transport failure (no HTTP response). `code` is Node's error code such as ECONNREFUSED. */
 export function connectionError(ctx: ErrorContext, code: string | undefined, detail: string): CcrError {
-  const fix = code === "CERT_FINGERPRINT_MISMATCH" || /certificate|self.signed|unable to verify/i.test(detail)
+  const fix = code === "CERT_FINGERPRINT_MISMATCH"
+    ? "TLS pinning failed: connection.caFingerprint must be the SHA-256 fingerprint of the cluster's HTTP certificate or of a CA " +
+      "certificate the server sends in its chain (e.g. `openssl x509 -noout -fingerprint -sha256 -in http_ca.crt`); if the server " +
+      "does not send its CA, pin the HTTP certificate itself or set connection.caCert (PEM) instead."
+    : /certificate|self.signed|unable to verify|CERT_|SELF_SIGNED/i.test(`${code ?? ""} ${detail}`)
     ? "TLS verification failed: set connection.caCert (PEM) or connection.caFingerprint (SHA-256) for this cluster."
     : "Check the connection URL and that the cluster is running and reachable from where Pulumi runs.";
   return new CcrError(`${ctx.resource}: ${ctx.action} failed: cannot reach cluster ${ctx.cluster} (${code ?? "error"}: ${detail}). Fix: ${fix}`,

@@ -59,6 +59,17 @@ function chainHasFingerprint(cert: PeerCertificate | DetailedPeerCertificate, pi
   return false;
 }
 
+/** The SHA-256 fingerprints the peer presented (leaf first), for the mismatch message. Public data, never secret. */
+function presentedFingerprints(cert: PeerCertificate | DetailedPeerCertificate): string[] {
+  const out: string[] = [];
+  let cur: DetailedPeerCertificate | undefined = cert as DetailedPeerCertificate;
+  while (cur && cur.fingerprint256 && !out.includes(cur.fingerprint256)) {
+    out.push(cur.fingerprint256);
+    cur = cur.issuerCertificate;
+  }
+  return out;
+}
+
 export function nodeTransport(c: ResolvedConnection): Transport {
   const auth = authHeader(c);
   // With a pinned fingerprint the chain is checked by hand below instead of against a CA (the usual case is a
@@ -67,8 +78,14 @@ export function nodeTransport(c: ResolvedConnection): Transport {
     keepAlive: true,
     ca: c.caCert,
     rejectUnauthorized: !c.insecureSkipTlsVerify && !c.caFingerprint,
+    // A resumed TLS session presents no certificate, so the pin could not be checked on a reconnect: with a pinned
+    // fingerprint every new connection does a full handshake.
+    ...(c.caFingerprint ? { maxCachedSessions: 0 } : {}),
   };
   const httpsAgent = new https.Agent(tls);
+  // Sockets whose handshake passed the pin; a keep-alive socket handed to a later request was checked already (its
+  // `secureConnect` will not fire again, so listening for it on every request would only pile up listeners).
+  const pinnedSockets = new WeakSet<object>();
   const httpAgent = new http.Agent({ keepAlive: true });
 
   function once(base: string, req: HttpRequest): Promise<HttpResponse> {
@@ -97,12 +114,19 @@ export function nodeTransport(c: ResolvedConnection): Transport {
         });
       });
       if (isHttps && c.caFingerprint) {
-        r.on("socket", (s) => s.once("secureConnect", () => {
-          const cert = (s as TLSSocket).getPeerCertificate(true);
-          if (!chainHasFingerprint(cert, c.caFingerprint!)) {
-            r.destroy(new TransportFailure("CERT_FINGERPRINT_MISMATCH", "the server certificate does not match connection.caFingerprint"));
-          }
-        }));
+        r.on("socket", (s) => {
+          if (pinnedSockets.has(s)) return;
+          s.once("secureConnect", () => {
+            const cert = (s as TLSSocket).getPeerCertificate(true);
+            if (chainHasFingerprint(cert, c.caFingerprint!)) {
+              pinnedSockets.add(s);
+              return;
+            }
+            const seen = presentedFingerprints(cert);
+            r.destroy(new TransportFailure("CERT_FINGERPRINT_MISMATCH", "the server certificate does not match connection.caFingerprint " +
+              `(the server presented ${seen.length ? seen.map((f) => f.replace(/:/g, "").toLowerCase()).join(", then ") : "no certificate"})`));
+          });
+        });
       }
       r.on("timeout", () => r.destroy(new TransportFailure("ETIMEDOUT", `no response within ${c.requestTimeoutMs} ms`)));
       r.on("error", (e: NodeJS.ErrnoException) => reject(e instanceof TransportFailure ? e : new TransportFailure(e.code, e.message)));

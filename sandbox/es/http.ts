@@ -1,4 +1,6 @@
 /** Minimal JSON-over-HTTP helper for the sandbox (the provider itself uses @elastic/elasticsearch). */
+import * as https from "node:https";
+
 export interface HttpResult<T = any> {
   status: number;
   body: T;
@@ -11,12 +13,45 @@ export interface HttpAuth {
   bearer?: string;
 }
 
+export interface EsRequestOptions {
+  auth?: HttpAuth;
+  timeoutMs?: number;
+  /**
+   * PEM CA that signed the node's HTTP certificate. For https URLs the request goes through node:https with this CA
+   * (global fetch cannot take a CA without an undici dispatcher); plain http keeps using fetch.
+   */
+  ca?: string;
+}
+
+function parse(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text; // not JSON: keep the text
+  }
+}
+
+function viaHttps(url: URL, method: string, headers: Record<string, string>, payload: string | undefined, ca: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
+    const r = https.request(url, { method, headers, ca, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d: Buffer) => chunks.push(d));
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    r.on("timeout", () => r.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
+    r.on("error", reject);
+    r.end(payload);
+  });
+}
+
 export async function esRequest<T = any>(
   baseUrl: string,
   method: string,
   path: string,
   body?: unknown,
-  opts: { auth?: HttpAuth; timeoutMs?: number } = {},
+  opts: EsRequestOptions = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
@@ -24,16 +59,17 @@ export async function esRequest<T = any>(
   if (a?.apiKey) headers.authorization = `ApiKey ${a.apiKey}`;
   else if (a?.bearer) headers.authorization = `Bearer ${a.bearer}`;
   else if (a?.username) headers.authorization = `Basic ${Buffer.from(`${a.username}:${a.password ?? ""}`).toString("base64")}`;
-  const res = await fetch(new URL(path, baseUrl), {
+  const url = new URL(path, baseUrl);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  if (url.protocol === "https:") {
+    const r = await viaHttps(url, method, headers, payload, opts.ca, opts.timeoutMs ?? 30_000);
+    return { status: r.status, body: parse(r.text) as T };
+  }
+  const res = await fetch(url, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: payload,
     signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
   });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch { /* not JSON: keep the text */ }
-  return { status: res.status, body: parsed as T };
+  return { status: res.status, body: parse(await res.text()) as T };
 }

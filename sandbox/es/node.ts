@@ -10,6 +10,7 @@ import { esRequest, HttpAuth } from "./http";
 import { isAlive, track, untrack } from "./process-guard";
 import { minimumJava, resolveEsVersion } from "./versions";
 import { chownTree, nodeRunAs } from "./run-as";
+import { createTlsMaterial, TlsMaterial } from "./tls";
 
 export interface StartNodeOptions {
   /** Exact version or major; default from CCR_ES_VERSION. */
@@ -20,6 +21,12 @@ export interface StartNodeOptions {
   security?: boolean;
   /** License after start-up. "trial" starts the 30-day trial through the real API; "basic" leaves the default. */
   license?: "trial" | "basic";
+  /**
+   * TLS on the HTTP layer (needs `security: true`): a throw-away CA and a node certificate for 127.0.0.1/localhost
+   * (sandbox/es/tls.ts); `httpUrl` becomes https and `caCertPem`/`caFingerprint`/`certFingerprint` are set.
+   * Transport TLS stays off (single-node discovery does not require it). Default off.
+   */
+  tls?: boolean;
   heapMb?: number;
   /** Extra elasticsearch.yml settings. */
   settings?: Record<string, string | number | boolean>;
@@ -45,6 +52,12 @@ export interface EsNode {
    * module that the integ-test-zip lacks ("Unknown filter type [pattern_capture]").
    */
   bearerToken?: string;
+  /** Present with `tls: true`: PEM of the throw-away CA that signed the node's HTTP certificate. */
+  caCertPem?: string;
+  /** Present with `tls: true`: SHA-256 of the CA certificate (DER), lower-case hex. */
+  caFingerprint?: string;
+  /** Present with `tls: true`: SHA-256 of the node's HTTP (leaf) certificate (DER), lower-case hex. */
+  certFingerprint?: string;
   startupMs: number;
   request<T = any>(method: string, p: string, body?: unknown, auth?: HttpAuth): Promise<{ status: number; body: T }>;
   logTail(lines?: number): string;
@@ -78,6 +91,7 @@ function tailOf(file: string, lines: number): string {
 /** Starts one single-node cluster on loopback and resolves once it answers and is at least yellow. */
 export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   const log = opts.log ?? (() => {});
+  if (opts.tls && !opts.security) throw new Error("startNode: tls: true needs security: true (Elasticsearch serves HTTPS only with security on)");
   const version = resolveEsVersion(opts.version);
   const home = ensureDistribution(version, log);
   const jdk = findJdk(minimumJava(version));
@@ -88,6 +102,13 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   fs.cpSync(path.join(home, "config"), conf, { recursive: true });
   for (const d of ["data", "logs", "tmp"]) fs.mkdirSync(path.join(dir, d));
   const [httpPort, transportPort] = [await freePort(), await freePort()];
+  let tls: TlsMaterial | undefined;
+  try {
+    tls = opts.tls ? createTlsMaterial(conf, { home, env: { ...process.env, ES_JAVA_HOME: jdk.home } }) : undefined;
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const settings: Record<string, string | number | boolean> = {
     "cluster.name": clusterName,
     "node.name": `${clusterName}-0`,
@@ -102,6 +123,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
     "xpack.security.enabled": !!opts.security,
     "xpack.license.self_generated.type": "basic",
     "action.destructive_requires_name": false,
+    ...(tls?.settings ?? {}),
     ...(opts.settings ?? {}),
   };
   fs.writeFileSync(path.join(conf, "elasticsearch.yml"), yaml(settings));
@@ -141,8 +163,9 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
     exitCode = code ?? (signal ? -1 : 0);
   });
   child.unref();
-  const httpUrl = `http://127.0.0.1:${httpPort}`;
-  const request = <T = any>(method: string, p: string, body?: unknown, a?: HttpAuth) => esRequest<T>(httpUrl, method, p, body, { auth: a ?? auth });
+  const httpUrl = `${tls ? "https" : "http"}://127.0.0.1:${httpPort}`;
+  const ca = tls?.caCertPem;
+  const request = <T = any>(method: string, p: string, body?: unknown, a?: HttpAuth) => esRequest<T>(httpUrl, method, p, body, { auth: a ?? auth, ca });
   const logTail = (lines = 40) => {
     const main = tailOf(path.join(dir, "logs", `${clusterName}.log`), lines);
     return main || tailOf(path.join(dir, "logs", "console.log"), lines);
@@ -171,7 +194,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
       throw new Error(`Elasticsearch ${version} (${clusterName}) did not become ready within ${(opts.startTimeoutMs ?? 180_000) / 1000}s. Last log lines:\n${tail}`);
     }
     try {
-      const h = await esRequest(httpUrl, "GET", "/_cluster/health?wait_for_status=yellow&timeout=2s", undefined, { auth, timeoutMs: 5_000 });
+      const h = await esRequest(httpUrl, "GET", "/_cluster/health?wait_for_status=yellow&timeout=2s", undefined, { auth, timeoutMs: 5_000, ca });
       if (h.status === 200) break;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 500));
@@ -188,5 +211,6 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   return {
     version, clusterName, httpUrl, httpPort, transportPort, transportAddress: `127.0.0.1:${transportPort}`,
     pid, dir, auth, bearerToken, startupMs, request, logTail, stop,
+    ...(tls ? { caCertPem: tls.caCertPem, caFingerprint: tls.caFingerprint, certFingerprint: tls.certFingerprint } : {}),
   };
 }
