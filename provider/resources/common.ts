@@ -78,7 +78,8 @@ export type { ErrorContext };
 
 /** The parts that differ per resource; `resourceProvider` wires them into the dynamic-provider contract. */
 export interface ProviderSpec<I, O> {
-  check(news: object): { inputs: I; failures: CheckFailure[] };
+  /** `olds` are the previous inputs on an update (empty on create): some changes are only invalid relative to them. */
+  check(news: object, olds?: object): { inputs: I; failures: CheckFailure[] };
   diff(olds: O, news: object): DiffOutcome;
   normalize(news: object): I;
   id(desired: I): string;
@@ -110,8 +111,8 @@ function wireSafeRead(r: pulumi.dynamic.ReadResult): pulumi.dynamic.ReadResult {
 /** All six methods explicitly: none may fall back to the shim's defaults (which wipe outputs or echo inputs). */
 export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.ResourceProvider {
   return {
-    check: async (_olds, news) => {
-      const r = s.check(news);
+    check: async (olds, news) => {
+      const r = s.check(news, olds && Object.keys(olds).length > 0 ? olds : undefined);
       return { ...r, inputs: wireSafe(r.inputs) };
     },
     diff: async (_id, olds, news) => s.diff(olds as O, news),

@@ -12,7 +12,8 @@ const provider = stubProvider("AutoFollowPattern");
  * automatically. Every field updates in place; a declared `active: false` is re-applied after each write because
  * Elasticsearch re-activates a pattern on every PUT.
  *
- * Import: `new AutoFollowPattern(name, args, { import: "<pattern name>" })`.
+ * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
+ * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
 export class AutoFollowPattern extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;

@@ -14,7 +14,7 @@ export const DEFAULT_WAIT_SECONDS = 120;
 // ---------------------------------------------------------------------------------------------------------------
 // check
 
-export function checkFollower(newsIn: object): { inputs: FollowerIndexInputs; failures: CheckFailure[] } {
+export function checkFollower(newsIn: object, oldsIn?: object): { inputs: FollowerIndexInputs; failures: CheckFailure[] } {
   const news = newsIn as Record<string, unknown>;
   const f = new Failures();
   const name = f.requireString("name", news.name, "the follower index name on the follower cluster");
@@ -34,7 +34,37 @@ export function checkFollower(newsIn: object): { inputs: FollowerIndexInputs; fa
   f.oneOf("deletePolicy", news.deletePolicy, DELETE_POLICIES);
   checkWaitSeconds(f, news.waitTimeoutSeconds, "how long create waits for the follower to become active");
   checkFollowSpec(f, news);
+  if (f.list.length === 0 && oldsIn) {
+    const blocked = replaceBlockedByKeep(oldsIn as Partial<FollowerIndexInputs>, normalizeFollowerInputs(news));
+    if (blocked) f.add(blocked.property, blocked.reason);
+  }
   return { inputs: normalizeFollowerInputs(news), failures: f.list };
+}
+
+/**
+ * A replace that keeps the name deletes the old follower first, with the delete policy stored for it. Under "keep"
+ * that leaves a regular index with the same name, and the new follower can never be created over it: `up` would
+ * fail halfway after the preview promised a replace. Refuse at preview time instead, saying how to proceed.
+ */
+export function replaceBlockedByKeep(olds: Partial<FollowerIndexInputs>, news: FollowerIndexInputs): CheckFailure | undefined {
+  if (!olds.name || isUnknown(news.name) || olds.name !== news.name || (olds.deletePolicy ?? "keep") !== "keep") return undefined;
+  const changed = (["remoteCluster", "leaderIndex", "dataStreamName"] as const).find(
+    (k) => !isUnknown(news[k]) && (olds[k] ?? undefined) !== (news[k] ?? undefined),
+  );
+  const fix = `First run an update that only sets deletePolicy: "delete" (the follower's copy is rebuilt from the leader, which keeps its data), or give the follower a new name.`;
+  if (changed) {
+    return {
+      property: changed,
+      reason: `changing ${changed} replaces follower index "${news.name}" (a follower cannot be re-pointed), and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
+    };
+  }
+  if (olds.status === "promoted" && !isUnknown(news.status) && news.status !== "promoted") {
+    return {
+      property: "status",
+      reason: `leaving "promoted" recreates follower index "${news.name}" from the leader, discarding what was written to it since promotion, and with deletePolicy "keep" the regular index stays in the way. ${fix}`,
+    };
+  }
+  return undefined;
 }
 
 /** Defaults filled and values canonical, so state and later diffs compare like with like. Unknowns pass through. */

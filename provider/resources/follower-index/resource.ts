@@ -13,7 +13,8 @@ const provider = stubProvider("FollowerIndex");
  * tuning parameters and status change in place. Destroy keeps the data as a regular index unless
  * `deletePolicy: "delete"`; the leader index is never touched.
  *
- * Import: `new FollowerIndex(name, args, { import: "<follower index name>" })`.
+ * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
+ * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
 export class FollowerIndex extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;

@@ -12,7 +12,8 @@ const provider = stubProvider("RemoteCluster");
  * keys are written; destroy removes them all in one request and refuses while followers or auto-follow patterns still
  * use the alias (unless `force`).
  *
- * Import: `new RemoteCluster(name, args, { import: "<alias>" })`.
+ * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
+ * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
 export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly alias: pulumi.Output<string>;
