@@ -12,6 +12,7 @@ import type { EsNode } from "../es/node";
 import { freePort } from "../es/node";
 import { EsHttpError, errors } from "./errors";
 import { CcrLayer, Reply } from "./layer";
+import { classifyMetadataRead, decorateMetadataRead, MetadataRead, presentIndices, scopeRequest } from "./metadata-view";
 import { classifyWrite, forward, forwardBuffered, mergeBulk, readBody, splitBulk, targetsFollower } from "./proxy";
 import { register, unregister } from "./registry";
 
@@ -70,6 +71,8 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
     }
     const followers = Object.keys(layer.state.followers);
     if (!followers.length) return forward(req, res, node.httpUrl);
+    const read = classifyMetadataRead(method, url.pathname, url.searchParams);
+    if (read) return serveMetadataRead(req, res, read, url, node, layer);
     const w = classifyWrite(method, url.pathname);
     if (w.kind === "doc" && targetsFollower(w.index, isFollower, followers)) {
       await readBody(req);
@@ -132,6 +135,34 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
       });
     },
   };
+}
+
+/**
+ * GETs that show index metadata: buffered, and the followers' CCR view (ccr custom data, following_index setting)
+ * added to the node's JSON (metadata-view.ts). Non-200 or non-JSON answers are passed on untouched.
+ */
+async function serveMetadataRead(req: http.IncomingMessage, res: http.ServerResponse, read: MetadataRead, url: URL, node: EsNode, layer: CcrLayer): Promise<void> {
+  await readBody(req);
+  const [r, scope] = await Promise.all([
+    forwardBuffered(req, node.httpUrl, Buffer.alloc(0)),
+    node.request("GET", scopeRequest(read, url.searchParams)),
+  ]);
+  const headers = { ...r.headers };
+  let body = r.body;
+  if (r.status === 200 && scope.status === 200 && String(headers["content-type"] ?? "").startsWith("application/json")) {
+    const q = url.searchParams;
+    const flat = q.get("flat_settings") === "true" || q.get("flat_settings") === "";
+    const out = decorateMetadataRead(read, JSON.parse(body.toString("utf8")), {
+      filterPath: q.get("filter_path"), flat, present: presentIndices(read, scope.body), followers: layer.state.followers,
+    });
+    const pretty = q.has("pretty") && q.get("pretty") !== "false";
+    body = Buffer.from(pretty ? JSON.stringify(out, null, 2) + "\n" : JSON.stringify(out));
+  }
+  delete headers["transfer-encoding"];
+  delete headers["content-encoding"];
+  headers["content-length"] = String(body.length);
+  res.writeHead(r.status, headers);
+  res.end(body);
 }
 
 /** Routes a `_ccr` request to the layer; unknown routes answer like Elasticsearch's REST controller. */

@@ -132,7 +132,9 @@ export class CcrLayer {
     if (meta.settings?.index?.soft_deletes?.enabled === "false") throw errors.illegalArgument(`leader index [${leader}] does not have soft deletes enabled`);
     const s = await remote.req("GET", `/${enc(leader)}/_settings?flat_settings=true`);
     const m = await remote.req("GET", `/${enc(leader)}/_mapping`);
+    const h = await remote.req("GET", `/${enc(leader)}/_stats?level=shards&filter_path=indices.*.shards.*.routing.primary,indices.*.shards.*.commit.user_data.history_uuid`);
     return {
+      historyUuids: primaryHistoryUuids(h.body?.indices?.[leader]?.shards, Number(meta.settings.index.number_of_shards)),
       uuid: meta.settings.index.uuid as string,
       shards: Number(meta.settings.index.number_of_shards),
       mappingVersion: meta.mapping_version as number,
@@ -186,6 +188,7 @@ export class CcrLayer {
     const created = await this.requireLocalIndex(index);
     const f: FollowerState = {
       index, uuid: created.uuid, remote_cluster: alias, leader_index: leader, leader_uuid: li.uuid, shards: li.shards,
+      ...(li.historyUuids ? { leader_history_uuids: li.historyUuids } : {}),
       params, active: false, checkpoints: Array(li.shards).fill(-1), leader_mapping_version: li.mappingVersion,
       follower_mapping_version: 1, follower_settings_version: 1, follower_aliases_version: 1, created_at: Date.now(),
       ...(autoFollowedBy ? { auto_followed_by: autoFollowedBy } : {}),
@@ -492,4 +495,15 @@ export class CcrLayer {
       }
     }
   }
+}
+
+/** Per-shard history UUIDs of the primaries in shard order (from `_stats?level=shards`), or undefined if incomplete. */
+function primaryHistoryUuids(shards: Record<string, Array<{ routing?: { primary?: boolean }; commit?: { user_data?: { history_uuid?: string } } }>> | undefined, n: number): string[] | undefined {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = shards?.[String(i)]?.find((c) => c.routing?.primary)?.commit?.user_data?.history_uuid;
+    if (typeof u !== "string") return undefined;
+    out.push(u);
+  }
+  return out;
 }

@@ -9,6 +9,8 @@ export interface FollowerState {
   remote_cluster: string;
   leader_index: string;
   leader_uuid: string;
+  /** The leader's per-shard history UUIDs at follow time (ccr custom metadata `leader_index_shard_history_uuids`). */
+  leader_history_uuids?: string[];
   shards: number;
   /** Explicit parameters of the last follow/resume request (effective = these + defaults). */
   params: FollowParams;
