@@ -71,6 +71,29 @@ describe(`local world on Elasticsearch ${version}`, () => {
     expect(after.body.leader).toBeUndefined();
   });
 
+  // Rows of the reference's error catalogue that the real node itself answers (the provider relies on them).
+  it("rejects remote settings left without seeds, and a mode mismatch, with Elasticsearch's own 400s", async () => {
+    const [leader, follower] = clusters;
+    const orphanKey = await follower.node.request("PUT", "/_cluster/settings", { persistent: { "cluster.remote.x.skip_unavailable": true } });
+    expect(orphanKey.status).toBe(400);
+    expect(orphanKey.body.error.type).toBe("illegal_argument_exception");
+    expect(orphanKey.body.error.reason).toContain("Cannot configure setting [cluster.remote.x.skip_unavailable] if remote cluster is not enabled.");
+    const mismatch = await follower.node.request("PUT", "/_cluster/settings", {
+      persistent: { "cluster.remote.x.mode": "proxy", "cluster.remote.x.seeds": [leader.transportAddress] },
+    });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.error.type).toBe("illegal_argument_exception");
+    expect(mismatch.body.error.reason).toMatch(/cluster\.remote\.x\.seeds.*cannot be used with the configured.*cluster\.remote\.x\.mode/);
+  });
+
+  it("refuses a second trial with a 403 whose body has no error object", async () => {
+    const again = await clusters[0].node.request("POST", "/_license/start_trial?acknowledge=true");
+    expect(again.status).toBe(403);
+    expect(again.body.error).toBeUndefined();
+    expect(again.body.trial_was_started).toBe(false);
+    expect(again.body.error_message).toBe("Operation failed: Trial was already activated.");
+  });
+
   it("answers _ccr with Elasticsearch's own 'no handler' on the raw node (CCR is not in the integ-test-zip)", async () => {
     const r = await clusters[1].node.request("GET", "/_ccr/stats");
     expect([400, 404, 405]).toContain(r.status);
