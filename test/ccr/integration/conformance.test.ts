@@ -148,12 +148,21 @@ describe("info and stats", () => {
   });
   it("stats: per-shard checkpoints from the leader's real sequence numbers", async () => {
     await call(p.leader, "PUT", "/c-l1/_doc/extra", { n: 99 });
-    const st = await until(() => call(p.follower, "GET", "/c-f1/_ccr/stats"), (x) => x.body.indices?.[0]?.total_global_checkpoint_lag === 0 && x.body.indices[0].shards.reduce((a: number, s: any) => a + s.leader_max_seq_no, 0) >= 4);
+    // The leader's global checkpoint advances asynchronously after a write, and stats report what the last read
+    // saw (as real CCR does), so poll until both sides agree rather than comparing two moments.
+    const leaderShards = async () =>
+      (await call(p.leader, "GET", "/c-l1/_stats?level=shards&filter_path=indices.*.shards.*.seq_no")).body.indices["c-l1"].shards;
+    const { st, seq } = await until(
+      async () => ({ seq: await leaderShards(), st: await call(p.follower, "GET", "/c-f1/_ccr/stats") }),
+      ({ st: x, seq: sq }) =>
+        x.body.indices?.[0]?.total_global_checkpoint_lag === 0 &&
+        x.body.indices[0].shards.reduce((a: number, s: any) => a + s.leader_max_seq_no, 0) >= 4 &&
+        x.body.indices[0].shards.every((s: any) => s.leader_global_checkpoint === sq[String(s.shard_id)][0].seq_no.global_checkpoint),
+    );
     const idx = st.body.indices[0];
     expect(idx.shards).toHaveLength(2);
-    const seq = await call(p.leader, "GET", "/c-l1/_stats?level=shards&filter_path=indices.*.shards.*.seq_no");
     for (const s of idx.shards) {
-      expect(s.leader_global_checkpoint).toBe(seq.body.indices["c-l1"].shards[String(s.shard_id)][0].seq_no.global_checkpoint);
+      expect(s.leader_global_checkpoint).toBe(seq[String(s.shard_id)][0].seq_no.global_checkpoint);
       expect(s.follower_global_checkpoint).toBe(s.leader_global_checkpoint);
       expect(s.read_exceptions).toEqual([]);
       expect(s.fatal_exception).toBeUndefined();
