@@ -14,6 +14,7 @@ command -v java >/dev/null || fail "java is not on PATH: install a JDK 17 (Elast
 command -v mvn >/dev/null || fail "mvn is not on PATH: install Apache Maven (Elasticsearch is fetched from Maven Central)"
 command -v go >/dev/null || fail "go is not on PATH: install Go 1.25.11 or newer (the Pulumi CLI is built from its Go modules)"
 command -v unzip >/dev/null || fail "unzip is not on PATH (Debian: apt-get install unzip)"
+command -v openssl >/dev/null || fail "openssl is not on PATH (Debian: apt-get install openssl): the TLS tests make throw-away certificates with it"
 
 stamp=node_modules/.ccr-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
