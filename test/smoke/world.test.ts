@@ -94,6 +94,12 @@ describe(`local world on Elasticsearch ${version}`, () => {
     expect(again.body.error_message).toBe("Operation failed: Trial was already activated.");
   });
 
+  it("answers GET / with 405 (the integ-test-zip has no rest-root module; the provider falls back to _nodes/_local)", async () => {
+    const r = await clusters[0].node.request("GET", "/");
+    expect(r.status).toBe(405);
+    expect(r.body.error).toMatch(/Incorrect HTTP method for uri \[\/\] and method \[GET\]/);
+  });
+
   it("answers _ccr with Elasticsearch's own 'no handler' on the raw node (CCR is not in the integ-test-zip)", async () => {
     const r = await clusters[1].node.request("GET", "/_ccr/stats");
     expect([400, 404, 405]).toContain(r.status);
