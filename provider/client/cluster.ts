@@ -54,6 +54,12 @@ export interface ClusterOptions {
  * One cluster as seen by the provider process: a transport, bounded retries, error mapping, server version, and the
  * coalesced reads that refresh uses. Instances are shared per cluster and principal (see `clusterFor`).
  */
+/**
+ * Shared reads serve every resource on the cluster, so their errors carry this placeholder; the provider shell
+ * (resources/common.ts) puts the name of the resource whose operation hit the error in its place.
+ */
+export const SHARED_READ = "shared read";
+
 export class Cluster {
   readonly label: string;
   private readonly retry: RetryPolicy;
@@ -72,7 +78,7 @@ export class Cluster {
     this.sleep = opts.sleep ?? realSleep;
     const ttl = opts.readCacheMs ?? Number(process.env.CCR_READ_CACHE_MS ?? 5000);
     const read = (action: string, req: HttpRequest, ignore: number[] = []) =>
-      this.call({ resource: "refresh", action }, req, ignore);
+      this.call({ resource: SHARED_READ, action }, req, ignore);
 
     this.followInfo = new Coalesced(async () => {
       // `_all` lists only followers (including paused and closed ones); a cluster without indices answers 404.

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "../core/check";
 import type { DiffOutcome } from "../core/diff";
-import { clusterFor, Cluster } from "../client/cluster";
+import { clusterFor, Cluster, SHARED_READ } from "../client/cluster";
 import { ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
 import { CcrError, errorBody, ErrorContext, responseError, stateError } from "../client/errors";
 import { HttpRequest, HttpResponse } from "../client/http";
@@ -78,6 +78,8 @@ export type { ErrorContext };
 
 /** The parts that differ per resource; `resourceProvider` wires them into the dynamic-provider contract. */
 export interface ProviderSpec<I, O> {
+  /** Resource kind, for error messages. */
+  kind: string;
   /** `olds` are the previous inputs on an update (empty on create): some changes are only invalid relative to them. */
   check(news: object, olds?: object): { inputs: I; failures: CheckFailure[] };
   diff(olds: O, news: object): DiffOutcome;
@@ -108,8 +110,20 @@ function wireSafeRead(r: pulumi.dynamic.ReadResult): pulumi.dynamic.ReadResult {
   return { ...r, props: r.props && wireSafe(r.props), ...(r.inputs ? { inputs: wireSafe(r.inputs) } : {}) };
 }
 
+/** Names the resource in an error raised by a shared (per-cluster) read on its behalf. */
+export function relabel(e: unknown, resource: string): never {
+  if (e instanceof CcrError && e.message.startsWith(`${SHARED_READ}: `)) {
+    const message = `${resource}: ${e.message.slice(SHARED_READ.length + 2)}`;
+    e.message = message;
+    const withReasons = e as CcrError & { reasons?: string[] };
+    if (withReasons.reasons) withReasons.reasons = [message];
+  }
+  throw e;
+}
+
 /** All six methods explicitly: none may fall back to the shim's defaults (which wipe outputs or echo inputs). */
 export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.ResourceProvider {
+  const named = (name: unknown) => label(s.kind, name);
   return {
     check: async (olds, news) => {
       const r = s.check(news, olds && Object.keys(olds).length > 0 ? olds : undefined);
@@ -118,10 +132,11 @@ export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.Re
     diff: async (_id, olds, news) => s.diff(olds as O, news),
     create: async (inputs) => {
       const d = s.normalize(inputs);
-      return { id: s.id(d), outs: wireSafe(await s.converge(d, undefined)) };
+      const id = s.id(d);
+      return { id, outs: wireSafe(await s.converge(d, undefined).catch((e) => relabel(e, named(id)))) };
     },
-    update: async (_id, olds, news) => ({ outs: wireSafe(await s.converge(s.normalize(news), olds as O)) }),
-    read: async (id, props) => wireSafeRead(await s.read(id, (props ?? {}) as Partial<O>)),
-    delete: async (id, props) => s.remove(id, props as O),
+    update: async (id, olds, news) => ({ outs: wireSafe(await s.converge(s.normalize(news), olds as O).catch((e) => relabel(e, named(id)))) }),
+    read: async (id, props) => wireSafeRead(await s.read(id, (props ?? {}) as Partial<O>).catch((e) => relabel(e, named(id)))),
+    delete: async (id, props) => s.remove(id, props as O).catch((e) => relabel(e, named(id))),
   };
 }

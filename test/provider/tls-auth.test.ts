@@ -46,12 +46,9 @@ async function persistentRemote(alias: string): Promise<Record<string, unknown>>
 const args = (alias: string, connection: ConnectionInputs) => ({ alias, seeds: [node.transportAddress], waitTimeoutSeconds: 60, connection });
 const basic = () => ({ urls: [node.httpUrl], username: node.auth!.username, password: node.auth!.password });
 
-/**
- * Errors from the per-cluster shared reads (`_cluster/settings`, `_remote/info`, …) are labelled "refresh:" rather
- * than with the resource (client/cluster.ts builds them without one), even during create; so the assertions below
- * check the cluster, the cause and the fix, not the resource label.
- */
+/** Every error names the resource (also when a shared per-cluster read failed on its behalf) and the cluster. */
 function expectClusterNamed(message: string): void {
+  expect(message).toMatch(/^RemoteCluster "/);
   expect(message).toMatch(new RegExp(`(on|reach) cluster ${node.httpUrl.replace(/[.]/g, "\\.")}[ :]`));
 }
 

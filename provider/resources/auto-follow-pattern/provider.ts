@@ -36,6 +36,7 @@ async function converge(d: AutoFollowPatternInputs): Promise<AutoFollowPatternOu
 }
 
 export const autoFollowPatternProvider = resourceProvider<AutoFollowPatternInputs, AutoFollowPatternOutputs>({
+  kind: KIND,
   check: checkPattern,
   diff: diffPattern,
   normalize: normalizePatternInputs,

@@ -138,6 +138,7 @@ async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: stri
 }
 
 export const followerIndexProvider = resourceProvider<FollowerIndexInputs, FollowerIndexOutputs>({
+  kind: KIND,
   check: checkFollower,
   diff: diffFollower,
   normalize: normalizeFollowerInputs,

@@ -56,6 +56,7 @@ async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<Remo
 }
 
 export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, RemoteClusterOutputs>({
+  kind: KIND,
   check: checkRemote,
   diff: diffRemote,
   normalize: normalizeRemoteInputs,
