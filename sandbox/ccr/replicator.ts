@@ -12,7 +12,7 @@ import type { EsNode } from "../es/node";
 import { cause, ErrorCause, EsHttpError } from "./errors";
 import type { Remote } from "./remote";
 import type { FollowerState } from "./state";
-import { esRequestRaw } from "./raw";
+import { esRequest } from "../es/http";
 
 export interface ShardRuntime {
   leader_global_checkpoint: number;
@@ -228,7 +228,7 @@ export class FollowLoop {
   private async write(lines: string[], hits: any[]): Promise<boolean> {
     const rt = this.shards;
     const t0 = Date.now();
-    const r = await esRequestRaw(this.deps.node, "POST", "/_bulk", lines.join("\n") + "\n");
+    const r = await bulk(this.deps.node, lines);
     const dt = Date.now() - t0;
     const anyShard = rt[0];
     anyShard.total_write_time_millis += dt;
@@ -248,7 +248,7 @@ export class FollowLoop {
         retry.push(JSON.stringify({ index: meta }), JSON.stringify(h._source ?? {}));
       } else failed = true;
     });
-    if (retry.length) await esRequestRaw(this.deps.node, "POST", "/_bulk", retry.join("\n") + "\n");
+    if (retry.length) await bulk(this.deps.node, retry);
     if (failed) { anyShard.failed_write_requests++; return false; }
     anyShard.successful_write_requests++;
     anyShard.operations_written += items.length;
@@ -268,7 +268,7 @@ export class FollowLoop {
     const extra = followerIds.filter((id) => !leaderIds.has(id));
     if (!extra.length) return;
     const lines = extra.map((id) => JSON.stringify({ delete: { _index: f.index, _id: id } }));
-    for (let i = 0; i < lines.length; i += 5000) await esRequestRaw(node, "POST", "/_bulk", lines.slice(i, i + 5000).join("\n") + "\n");
+    for (let i = 0; i < lines.length; i += 5000) await bulk(node, lines.slice(i, i + 5000));
     this.shards[s].operations_written += extra.length;
     this.deps.log(`ccr ${f.index}: shard ${s}: removed ${extra.length} documents deleted on the leader`);
   }
@@ -286,4 +286,9 @@ export class FollowLoop {
       after = hits[hits.length - 1].sort;
     }
   }
+}
+
+/** One `_bulk` of ndjson lines straight to the node (as the node's own credentials and CA). */
+function bulk(node: EsNode, lines: string[]): Promise<{ status: number; body: any }> {
+  return esRequest(node.httpUrl, "POST", "/_bulk", lines.join("\n") + "\n", { auth: node.auth, ca: node.caCertPem, ndjson: true, timeoutMs: 60_000 });
 }

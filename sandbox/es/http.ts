@@ -1,4 +1,4 @@
-/** Minimal JSON-over-HTTP helper for the sandbox (the provider itself uses @elastic/elasticsearch). */
+/** Minimal HTTP helper for the sandbox and tests (the provider has its own transport in provider/client). */
 import * as https from "node:https";
 
 export interface HttpResult<T = any> {
@@ -21,6 +21,8 @@ export interface EsRequestOptions {
    * (global fetch cannot take a CA without an undici dispatcher); plain http keeps using fetch.
    */
   ca?: string;
+  /** The body is an ndjson string sent as is (`_bulk`), not a value to JSON-encode. */
+  ndjson?: boolean;
 }
 
 function parse(text: string): unknown {
@@ -54,13 +56,13 @@ export async function esRequest<T = any>(
   opts: EsRequestOptions = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  if (body !== undefined) headers["content-type"] = opts.ndjson ? "application/x-ndjson" : "application/json";
   const a = opts.auth;
   if (a?.apiKey) headers.authorization = `ApiKey ${a.apiKey}`;
   else if (a?.bearer) headers.authorization = `Bearer ${a.bearer}`;
   else if (a?.username) headers.authorization = `Basic ${Buffer.from(`${a.username}:${a.password ?? ""}`).toString("base64")}`;
   const url = new URL(path, baseUrl);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const payload = body === undefined ? undefined : opts.ndjson ? String(body) : JSON.stringify(body);
   if (url.protocol === "https:") {
     const r = await viaHttps(url, method, headers, payload, opts.ca, opts.timeoutMs ?? 30_000);
     return { status: r.status, body: parse(r.text) as T };

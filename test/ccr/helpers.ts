@@ -29,16 +29,7 @@ export async function stopPair(p: Pair | undefined): Promise<void> {
 
 export const call = <T = any>(front: CcrFront, method: string, p: string, body?: unknown) => esRequest<T>(front.url, method, p, body);
 
-export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(v).slice(0, 800)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await fn();
-  }
-  return v;
-}
+export { until } from "../support/until";
 
 /** All documents of an index as id → source (after a refresh). */
 export async function docs(front: CcrFront, index: string): Promise<Record<string, unknown>> {

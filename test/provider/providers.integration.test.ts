@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startCcrFront } from "../../sandbox/ccr/front";
 import { EsNode, startNode } from "../../sandbox/es/node";
+import { until } from "../support/until";
 
 /** The LocalCluster shape of sandbox/local.ts, built here because its lazy require of the front fails under vitest. */
 interface LocalCluster { url: string; node: EsNode; transportAddress: string; auth?: { username: string; password: string }; stop(): Promise<void> }
@@ -47,15 +48,6 @@ function authHeader(): Record<string, string> {
   return follower.auth ? { authorization: `Basic ${Buffer.from(`${follower.auth.username}:${follower.auth.password}`).toString("base64")}` } : {};
 }
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met; last: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function leaderIndex(name: string, docs = 3): Promise<void> {
   expect((await leader.node.request("PUT", `/${name}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } })).status).toBe(200);
