@@ -3,11 +3,12 @@
 # it by version outside the repository, and links the dynamic-provider shim from @pulumi/pulumi next
 # to it.
 #
-# The Node.js language host (module github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3)
-# has no tags, only pseudo-versions, and the module proxy reachable here answers
-# "403 This module version is not available" for every one of them. So only the CLI is built, and
-# programs run through the Automation API with an inline program: the SDK then serves the language
-# runtime itself and the CLI dials it (see test/support/pulumi.ts).
+# The Node.js language host is built too, so that `pulumi up` runs in a project directory as users run
+# it. Its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) has only pseudo-versions, which the
+# module proxy here refuses; but github.com/pulumi/pulumi/sdk/v3 up to and including v3.68.0 still
+# carries nodejs/cmd/pulumi-language-nodejs inside the sdk module itself. That old host speaks the
+# language-host protocol the current CLI still accepts (the CLI falls back on the newer RPCs), so it is
+# pinned at v3.68.0 (PULUMI_LANGUAGE_HOST_VERSION) and cached by that version next to the CLI.
 #
 #   scripts/build-pulumi.sh            # prints the bin directory on the last line of stdout
 #
@@ -17,6 +18,7 @@
 set -euo pipefail
 
 PV="${PULUMI_CLI_VERSION:-v3.274.1}"
+LHV="${PULUMI_LANGUAGE_HOST_VERSION:-v3.68.0}"
 CACHE="${CCR_CACHE_DIR:-$HOME/.cache/es-ccr}"
 OUT="$CACHE/pulumi/$PV"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,14 +38,38 @@ link_shim() {
   ln -sf "$shim" "$OUT/bin/pulumi-resource-pulumi-nodejs"
 }
 
+export GOTOOLCHAIN=local CGO_ENABLED=0
+step() { local what="$1"; shift; log "$what"; if ! "$@" >&2; then log "ERROR: failed: $what"; exit 3; fi; }
+
+# The language host, cached by its own version: $CACHE/pulumi/language-nodejs-<ver>/pulumi-language-nodejs.
+build_language_host() {
+  local dir="$CACHE/pulumi/language-nodejs-$LHV" w="$CACHE/pulumi/build-language-nodejs-$LHV"
+  if [ ! -x "$dir/pulumi-language-nodejs" ]; then
+    rm -rf "$w" && mkdir -p "$w"
+    (
+      cd "$w"
+      printf 'module local/pulumilanguagehost\n\ngo 1.25.11\n' > go.mod
+      step "go get github.com/pulumi/pulumi/sdk/v3@$LHV (the Node.js language host)" \
+        go get "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@$LHV"
+      mkdir -p "$dir.tmp"
+      step "go build pulumi-language-nodejs@$LHV" \
+        go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LHV" \
+          -o "$dir.tmp/" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+    ) || exit 3
+    rm -rf "$dir" && mv "$dir.tmp" "$dir" && rm -rf "$w"
+    log "built: pulumi-language-nodejs $LHV"
+  fi
+  ln -sf "$dir/pulumi-language-nodejs" "$OUT/bin/pulumi-language-nodejs"
+}
+
 if [ -x "$OUT/bin/pulumi" ]; then
   log "cached: $OUT/bin ($("$OUT/bin/pulumi" version))"
   link_shim
+  build_language_host
   echo "$OUT/bin"
   exit 0
 fi
 
-export GOTOOLCHAIN=local CGO_ENABLED=0
 W="$CACHE/pulumi/build-$PV"
 rm -rf "$W" && mkdir -p "$W" && cd "$W"
 cat > go.mod <<GOMOD
@@ -56,7 +82,6 @@ go 1.25.11
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
 
-step() { local what="$1"; shift; log "$what"; if ! "$@" >&2; then log "ERROR: failed: $what"; exit 3; fi; }
 step "go get github.com/pulumi/pulumi/pkg/v3@$PV and sdk/v3@$PV" \
   go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PV" "github.com/pulumi/pulumi/sdk/v3@$PV"
 got=$(go list -m github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3 | awk '{print $2}' | sort -u)
@@ -70,4 +95,5 @@ rm -rf "$OUT/bin" && mv "$OUT/bin.tmp" "$OUT/bin"
 rm -rf "$W"
 log "built: $("$OUT/bin/pulumi" version)"
 link_shim
+build_language_host
 echo "$OUT/bin"
