@@ -1,5 +1,7 @@
 import { EsVersion, parseVersion, SUPPORTED_MAJORS } from "../core/version";
-import { Coalesced } from "./coalesce";
+import { chunkIndexNames, followersMissingFromInfo } from "../core/index-meta";
+import type { FlatSettings } from "../core/settings";
+import { Batched, Coalesced } from "./coalesce";
 import { clusterLabel, connectionKey, ResolvedConnection } from "./connection";
 import { CcrError, connectionError, ErrorContext, responseError } from "./errors";
 import { HttpRequest, HttpResponse, nodeTransport, Transport, TransportFailure } from "./http";
@@ -36,11 +38,9 @@ export interface CcrStats {
   follow_stats?: { indices?: FollowStatsIndex[] };
 }
 
+/** One index as `GET _settings?flat_settings=true` shows it (core/index-meta.ts reads follower, closed, hidden). */
 export interface IndexMeta {
-  state?: "open" | "close";
-  settings?: Record<string, string | string[]>;
-  /** CCR custom index metadata (leader_index_uuid, …), present on followers. */
-  ccr?: Record<string, unknown>;
+  settings: FlatSettings;
 }
 
 export interface ClusterOptions {
@@ -71,6 +71,8 @@ export class Cluster {
   readonly remoteInfo: Coalesced<Record<string, Record<string, unknown>>>;
   readonly persistentSettings: Coalesced<{ persistent: Record<string, unknown>; transient: Record<string, unknown> }>;
   readonly indices: Coalesced<Record<string, IndexMeta>>;
+  /** Leader index UUID recorded in a follower's CCR metadata, per follower name (loaded on demand, batched). */
+  readonly leaderUuids: Batched<string>;
 
   constructor(readonly conn: ResolvedConnection, readonly transport: Transport, opts: ClusterOptions = {}) {
     this.label = clusterLabel(conn);
@@ -81,9 +83,11 @@ export class Cluster {
       this.call({ resource: SHARED_READ, action }, req, ignore);
 
     this.followInfo = new Coalesced(async () => {
-      // `_all` lists only followers (including paused and closed ones); a cluster without indices answers 404.
-      const r = await read("read follower info", { method: "GET", path: "/_all/_ccr/info" }, [404]);
-      return r.status === 404 ? [] : ((r.body as { follower_indices?: FollowInfoEntry[] }).follower_indices ?? []);
+      // `_all` lists followers including paused and closed ones, but not hidden ones (see followersMissingFromInfo);
+      // those are asked for by name, all in one request (chunked by URL length), so a wave stays O(1) requests.
+      const [all, indices] = await Promise.all([this.followInfoOf(["_all"]), this.indices.get()]);
+      const missing = followersMissingFromInfo(indices, all.map((e) => e.follower_index));
+      return missing.length ? [...all, ...(await this.followInfoOf(missing))] : all;
     }, ttl);
     this.ccrStats = new Coalesced(async () => (await read("read CCR stats", { method: "GET", path: "/_ccr/stats" })).body as CcrStats, ttl);
     this.autoFollowPatterns = new Coalesced(async () => {
@@ -97,18 +101,55 @@ export class Cluster {
       return { persistent: b.persistent ?? {}, transient: b.transient ?? {} };
     }, ttl);
     this.indices = new Coalesced(async () => {
-      // One request answers existence, open/closed, shard count, overrides and the CCR leader UUID for every index.
-      const r = await read("read index metadata", {
-        method: "GET", path: "/_cluster/state/metadata",
-        query: { flat_settings: true, expand_wildcards: "all", filter_path: "metadata.indices.*.state,metadata.indices.*.settings,metadata.indices.*.ccr" },
-      });
-      return ((r.body as { metadata?: { indices?: Record<string, IndexMeta> } })?.metadata?.indices) ?? {};
+      // Public API instead of the cluster state: existence (hidden included), follower marker, open/closed, shard
+      // count and overrides for every index in one request (core/index-meta.ts). A cluster without indices answers {}.
+      const r = await read("read index settings", { method: "GET", path: "/_all/_settings", query: { expand_wildcards: "all", flat_settings: true } }, [404]);
+      if (r.status === 404 || !r.body || typeof r.body !== "object") return {};
+      const out: Record<string, IndexMeta> = {};
+      for (const [name, v] of Object.entries(r.body as Record<string, { settings?: FlatSettings }>)) out[name] = { settings: v?.settings ?? {} };
+      return out;
     }, ttl);
+    this.leaderUuids = new Batched(async (names) => {
+      // The leader UUID lives only in the follower's CCR custom index metadata, which no public API shows (not
+      // _settings, _ccr/info or _ccr/stats). So it is read from the cluster state, but scoped to the named followers
+      // and filtered to that one field, and only when it is not already known: at create/update, and on refresh only
+      // for followers whose own index UUID changed since (recreated) or that have no recorded value (import).
+      const out = new Map<string, string>();
+      for (const chunk of chunkIndexNames(names)) {
+        const r = await read("read follower leader UUIDs", {
+          method: "GET", path: `/_cluster/state/metadata/${chunk}`,
+          query: { expand_wildcards: "all", filter_path: "metadata.indices.*.ccr.leader_index_uuid" },
+        }, [404]);
+        const idx = (r.body as { metadata?: { indices?: Record<string, { ccr?: { leader_index_uuid?: unknown } }> } })?.metadata?.indices ?? {};
+        for (const [n, m] of Object.entries(idx)) if (typeof m?.ccr?.leader_index_uuid === "string") out.set(n, m.ccr.leader_index_uuid);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * `GET /<names>/_ccr/info` for concrete names (or `_all`), chunked. A concrete name that vanished since the
+   * settings read makes the whole request 404: then ask name by name and drop the missing ones.
+   */
+  private async followInfoOf(names: string[]): Promise<FollowInfoEntry[]> {
+    const get = async (expr: string) => {
+      const r = await this.call({ resource: SHARED_READ, action: "read follower info" }, { method: "GET", path: `/${expr}/_ccr/info` }, [404]);
+      return r.status === 404 ? undefined : ((r.body as { follower_indices?: FollowInfoEntry[] }).follower_indices ?? []);
+    };
+    // A cluster without any index answers 404 to `_all`.
+    if (names.length === 1 && names[0] === "_all") return (await get("_all")) ?? [];
+    const out: FollowInfoEntry[] = [];
+    for (const chunk of chunkIndexNames(names)) {
+      const got = await get(chunk);
+      if (got) out.push(...got);
+      else for (const n of chunk.split(",")) out.push(...((await get(n)) ?? []));
+    }
+    return out;
   }
 
   /** Drops every shared read: called after any write so the next read sees it. */
   invalidate(): void {
-    for (const c of [this.followInfo, this.ccrStats, this.autoFollowPatterns, this.remoteInfo, this.persistentSettings, this.indices]) c.invalidate();
+    for (const c of [this.followInfo, this.ccrStats, this.autoFollowPatterns, this.remoteInfo, this.persistentSettings, this.indices, this.leaderUuids]) c.invalidate();
   }
 
   ctx(c: CallContext): ErrorContext {

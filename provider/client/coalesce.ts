@@ -32,3 +32,56 @@ export class Coalesced<T> {
     this.inflight = undefined;
   }
 }
+
+/**
+ * Per-key answers loaded in batches: keys asked for in the same turn of the event loop (a refresh wave's reads, which
+ * resume together once the shared reads resolve) go out as one `load(keys)`; answers are kept until `invalidate()`.
+ */
+export class Batched<V> {
+  private answers = new Map<string, Promise<V | undefined>>();
+  private queued = new Map<string, { p?: Promise<V | undefined>; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>();
+  private scheduled = false;
+  private generation = 0;
+
+  constructor(private readonly load: (keys: string[]) => Promise<Map<string, V>>) {}
+
+  get(key: string): Promise<V | undefined> {
+    const known = this.answers.get(key);
+    if (known) return known;
+    let entry!: { p?: Promise<V | undefined>; resolve: (v: V | undefined) => void; reject: (e: unknown) => void };
+    const p = new Promise<V | undefined>((resolve, reject) => (entry = { resolve, reject }));
+    entry.p = p;
+    this.queued.set(key, entry);
+    this.answers.set(key, p);
+    p.catch(() => this.answers.get(key) === p && this.answers.delete(key));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return p;
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.answers.clear();
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queued;
+    this.queued = new Map();
+    const gen = this.generation;
+    this.load([...batch.keys()]).then(
+      (m) => {
+        for (const [k, w] of batch) {
+          w.resolve(m.get(k));
+          // A write while this was in flight: hand the answer out, do not keep it.
+          if (gen !== this.generation && this.answers.get(k) === w.p) this.answers.delete(k);
+        }
+      },
+      (e) => {
+        for (const w of batch.values()) w.reject(e);
+      },
+    );
+  }
+}

@@ -19,7 +19,7 @@ describe("errors of shared reads name the resource", () => {
     const busy = () => (es.failNext = Array(20).fill(503));
     busy();
     await expect(provider("FollowerIndex").read!("orders-copy", { name: "orders-copy", connection })).rejects.toThrow(
-      /^FollowerIndex "orders-copy": read follower info failed on cluster http:\/\/fake:9200: HTTP 503/,
+      /^FollowerIndex "orders-copy": read (follower info|index settings) failed on cluster http:\/\/fake:9200: HTTP 503/,
     );
     busy();
     await expect(provider("AutoFollowPattern").create!({ name: "logs", remoteCluster: "leader", leaderIndexPatterns: ["logs-*"], connection })).rejects.toThrow(

@@ -8,7 +8,19 @@ import type { HttpRequest, HttpResponse, Transport } from "../../provider/client
  * paused follower is a 400, unfollow needs closed + paused, resume needs the full parameter set, PUT auto-follow
  * re-activates). Not a substitute for the integration tests.
  */
-interface Index { open: boolean; settings: Record<string, string>; follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown> } }
+interface Index {
+  open: boolean;
+  settings: Record<string, string>;
+  follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown>; fatal?: { type: string; reason: string } };
+}
+
+/** The private index setting a follower carries until it is unfollowed (TransportPutFollowAction / TransportUnfollowAction). */
+const FOLLOWING = "index.xpack.ccr.following_index";
+/** Set by the close API and removed by open (MetadataIndexStateService); GET _settings shows it. */
+const VERIFIED_CLOSED = "index.verified_before_close";
+const isHidden = (i: Index) => i.settings["index.hidden"] === "true";
+const expandsHidden = (q: HttpRequest["query"]) => /(^|,)(all|hidden)(,|$)/.test(String(q?.expand_wildcards ?? ""));
+const glob = (pattern: string, name: string) => new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
 
 const DEFAULTS: Record<string, unknown> = {
   max_read_request_operation_count: 5120, max_outstanding_read_requests: 12, max_read_request_size: "32mb",
@@ -24,6 +36,17 @@ export class FakeEs implements Transport {
   persistent: Record<string, unknown> = {};
   transient: Record<string, unknown> = {};
   requests: string[] = [];
+  private created = 0;
+  /** Remote aliases configured in elasticsearch.yml: visible only in `_remote/info` (flat keys under the alias). */
+  nodeRemotes: Record<string, Record<string, unknown>> = {};
+  /** Aliases with `cluster.remote.<alias>.credentials` in the keystore (API-key model): `cluster_credentials` shows. */
+  remoteCredentials = new Set<string>();
+  /** Aliases whose connection does not come up. */
+  disconnected = new Set<string>();
+  /** `<alias>:<index>` leader indexes the remote cluster does not have (deleted). */
+  missingLeaders = new Set<string>();
+  /** Data streams on this cluster (backing index names, replicated = a follower data stream). */
+  dataStreams = new Map<string, { indices: string[]; replicated: boolean }>();
   version = "8.19.21";
   rootAnswers405 = false;
   /** Statuses to answer before serving normally (to test retries). */
@@ -38,8 +61,15 @@ export class FakeEs implements Transport {
 
   close(): void {}
 
-  follow(name: string, leader: string, remote = "leader"): void {
-    this.indices.set(name, { open: true, settings: { "index.number_of_shards": "1" }, follower: { remote, leader, active: true, params: { ...DEFAULTS } } });
+  follow(name: string, leader: string, remote = "leader", settings: Record<string, string> = {}): void {
+    this.indices.set(name, { open: true, settings: { "index.number_of_shards": "1", "index.uuid": `iuuid-${name}-${++this.created}`, [FOLLOWING]: "true", ...settings }, follower: { remote, leader, active: true, params: { ...DEFAULTS } } });
+  }
+
+  /** Out-of-band unfollow: what TransportUnfollowAction leaves behind (a regular index without the follower setting). */
+  unfollow(name: string): void {
+    const i = this.indices.get(name)!;
+    i.follower = undefined;
+    delete i.settings[FOLLOWING];
   }
 
   private route(req: HttpRequest): HttpResponse {
@@ -48,14 +78,7 @@ export class FakeEs implements Transport {
     const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
     if (path === "/") return this.rootAnswers405 ? err(405, "", "Incorrect HTTP method") : { status: 200, body: { version: { number: this.version } } };
     if (path === "/_nodes/_local") return { status: 200, body: { nodes: { n1: { version: this.version } } } };
-    if (path === "/_remote/info") {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(this.persistent)) {
-        const m = /^cluster\.remote\.([^.]+)\.(seeds|proxy_address)$/.exec(k);
-        if (m) out[m[1]] = { connected: true, mode: m[2] === "seeds" ? "sniff" : "proxy", num_nodes_connected: 1, num_proxy_sockets_connected: 1 };
-      }
-      return { status: 200, body: out };
-    }
+    if (path === "/_remote/info") return { status: 200, body: this.remoteInfo() };
     if (path === "/_cluster/settings") {
       if (method === "GET") return { status: 200, body: { persistent: { ...this.persistent }, transient: { ...this.transient } } };
       for (const [scope, target] of [["persistent", this.persistent], ["transient", this.transient]] as const) {
@@ -66,10 +89,33 @@ export class FakeEs implements Transport {
       }
       return { status: 200, body: { acknowledged: true } };
     }
-    if (path === "/_cluster/state/metadata") {
+    if (seg[0] === "_cluster" && seg[1] === "state" && seg[2] === "metadata" && seg[3]) {
+      // Only the scoped form the provider uses for the leader UUID (CCR custom metadata is in no public API).
       const indices: Record<string, unknown> = {};
-      for (const [n, i] of this.indices) indices[n] = { state: i.open ? "open" : "close", settings: i.settings, ...(i.follower ? { ccr: { leader_index_uuid: `uuid-${i.follower.leader}` } } : {}) };
-      return { status: 200, body: { metadata: { indices } } };
+      for (const n of seg[3].split(",")) {
+        const f = this.indices.get(n)?.follower;
+        if (f) indices[n] = { ccr: { leader_index_uuid: `uuid-${f.leader}` } };
+      }
+      return { status: 200, body: Object.keys(indices).length ? { metadata: { indices } } : {} };
+    }
+    if ((seg.length === 2 && seg[1] === "_settings") || (seg.length === 1 && seg[0] === "_settings")) {
+      if (method !== "GET") return err(400, "illegal_argument_exception", "fake: only GET _settings on an expression");
+      // GET _settings resolves open and closed indexes by default; hidden ones only with expand_wildcards=all|hidden.
+      const expr = seg.length === 2 ? seg[0] : "_all";
+      const out: Record<string, unknown> = {};
+      for (const [n, i] of this.indices) {
+        if ((expr === "_all" || expr === "*") && isHidden(i) && !expandsHidden(req.query)) continue;
+        if (expr !== "_all" && expr !== "*" && !expr.split(",").includes(n)) continue;
+        out[n] = { settings: { ...i.settings } };
+      }
+      return { status: 200, body: out };
+    }
+    if (seg[0] === "_resolve" && seg[1] === "index" && seg[2]) return this.resolveIndex(seg[2]);
+    if (seg[0] === "_data_stream" && seg[1] === "_promote" && seg[2] && method === "POST") {
+      const ds = this.dataStreams.get(seg[2]);
+      if (!ds) return err(404, "resource_not_found_exception", `data stream [${seg[2]}] does not exist`);
+      ds.replicated = false;
+      return { status: 200, body: { acknowledged: true } };
     }
     if (path === "/_ccr/stats") return { status: 200, body: { auto_follow_stats: { recent_auto_follow_errors: [] }, follow_stats: { indices: this.stats() } } };
     if (seg[0] === "_ccr" && seg[1] === "auto_follow") {
@@ -89,8 +135,51 @@ export class FakeEs implements Transport {
     return this.indexRoute(method, seg, body);
   }
 
+  /** Effective remote configuration: elasticsearch.yml < persistent < transient, per key (as Elasticsearch merges them). */
+  private remoteInfo(): Record<string, unknown> {
+    const keys: Record<string, Record<string, unknown>> = {};
+    for (const [alias, s] of Object.entries(this.nodeRemotes)) keys[alias] = { ...s };
+    for (const scope of [this.persistent, this.transient]) {
+      for (const [k, v] of Object.entries(scope)) {
+        const m = /^cluster\.remote\.([^.]+)\.(.+)$/.exec(k);
+        if (m) (keys[m[1]] ??= {})[m[2]] = v;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const [alias, k] of Object.entries(keys)) {
+      const proxy = k.mode === "proxy" || (k.mode === undefined && k.proxy_address !== undefined);
+      if (proxy ? k.proxy_address === undefined : k.seeds === undefined) continue;
+      const up = !this.disconnected.has(alias);
+      out[alias] = {
+        connected: up, mode: proxy ? "proxy" : "sniff",
+        ...(proxy ? { proxy_address: k.proxy_address, num_proxy_sockets_connected: up ? 1 : 0, max_proxy_socket_connections: 18 }
+          : { seeds: [k.seeds].flat(), num_nodes_connected: up ? 1 : 0, max_connections_per_cluster: 3 }),
+        initial_connect_timeout: "30s", skip_unavailable: String(k.skip_unavailable ?? "true") === "true",
+        ...(this.remoteCredentials.has(alias) ? { cluster_credentials: "::es_redacted::" } : {}),
+      };
+    }
+    return out;
+  }
+
+  private resolveIndex(expr: string): HttpResponse {
+    if (expr.includes(":")) {
+      // A remote expression is resolved on the remote cluster; a missing concrete index is its 404.
+      if (this.missingLeaders.has(expr)) return err(404, "index_not_found_exception", `no such index [${expr.split(":")[1]}]`);
+      return { status: 200, body: { indices: [{ name: expr, attributes: ["open"] }], aliases: [], data_streams: [] } };
+    }
+    const i = this.indices.get(expr);
+    if (!i) return err(404, "index_not_found_exception", `no such index [${expr}]`);
+    const ds = [...this.dataStreams].find(([, d]) => d.indices.includes(expr))?.[0];
+    const attributes = [...(isHidden(i) ? ["hidden"] : []), i.open ? "open" : "closed"];
+    return { status: 200, body: { indices: [{ name: expr, attributes, ...(ds ? { data_stream: ds } : {}) }], aliases: [], data_streams: [] } };
+  }
+
+  /** Follower stats come from the shard-follow tasks, hidden indexes included (TransportFollowStatsAction). */
   private stats() {
-    return [...this.indices].filter(([, i]) => i.follower?.active).map(([n]) => ({ index: n, total_global_checkpoint_lag: 0, shards: [{ shard_id: 0, read_exceptions: [] }] }));
+    return [...this.indices].filter(([, i]) => i.follower?.active).map(([n, i]) => ({
+      index: n, total_global_checkpoint_lag: 0,
+      shards: [{ shard_id: 0, read_exceptions: [], ...(i.follower!.fatal ? { fatal_exception: i.follower!.fatal } : {}) }],
+    }));
   }
 
   private info(names: string[]) {
@@ -105,8 +194,16 @@ export class FakeEs implements Transport {
     const idx = this.indices.get(name);
     const ok = { status: 200, body: { acknowledged: true } };
     if (api === "_ccr" && action === "info") {
-      if (name === "_all") return { status: 200, body: { follower_indices: this.info([...this.indices.keys()]) } };
-      return idx ? { status: 200, body: { follower_indices: this.info([name]) } } : err(404, "index_not_found_exception", `no such index [${name}]`);
+      // TransportFollowInfoAction resolves with STRICT_EXPAND_OPEN_CLOSED: wildcards (and _all) skip hidden indexes,
+      // a concrete name (hidden or not) must exist.
+      const names: string[] = [];
+      for (const part of name.split(",")) {
+        if (part === "_all" || part.includes("*")) {
+          for (const [n, i] of this.indices) if (!isHidden(i) && (part === "_all" || glob(part, n)) && !names.includes(n)) names.push(n);
+        } else if (!this.indices.has(part)) return err(404, "index_not_found_exception", `no such index [${part}]`);
+        else if (!names.includes(part)) names.push(part);
+      }
+      return { status: 200, body: { follower_indices: this.info(names) } };
     }
     if (api === "_ccr" && action === "stats") {
       const s = this.stats().filter((x) => x.index === name);
@@ -117,7 +214,7 @@ export class FakeEs implements Transport {
       const { remote_cluster, leader_index, settings, ...params } = body as Record<string, unknown>;
       if (!Object.keys(this.persistent).some((k) => k.startsWith(`cluster.remote.${remote_cluster}.`))) return err(404, "no_such_remote_cluster_exception", `no such remote cluster: [${remote_cluster}]`);
       const flat = Object.fromEntries(Object.entries((settings ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-      this.indices.set(name, { open: true, settings: { "index.number_of_shards": "1", ...flat },
+      this.indices.set(name, { open: true, settings: { "index.number_of_shards": "1", "index.uuid": `iuuid-${name}-${++this.created}`, [FOLLOWING]: "true", ...flat },
         follower: { remote: String(remote_cluster), leader: String(leader_index), active: true, params: { ...DEFAULTS, ...params } } });
       return { status: 200, body: { follow_index_created: true, follow_index_shards_acked: true, index_following_started: true } };
     }
@@ -126,6 +223,7 @@ export class FakeEs implements Transport {
       if (!idx.follower) return err(400, "illegal_argument_exception", `index [${name}] is not a follower index`);
       if (!idx.follower.active) return err(400, "illegal_argument_exception", `no shard follow tasks for [${name}]`);
       idx.follower.active = false;
+      idx.follower.fatal = undefined; // pausing removes the shard-follow tasks, and their fatal errors with them
       return ok;
     }
     if (api === "_ccr" && action === "resume_follow") {
@@ -140,10 +238,11 @@ export class FakeEs implements Transport {
       if (idx.open) return err(400, "illegal_argument_exception", `cannot convert the follower index [${name}] to a non-follower, because it has not been closed`);
       if (idx.follower.active) return err(400, "illegal_argument_exception", `cannot convert the follower index [${name}] to a non-follower, because it has not been paused`);
       idx.follower = undefined;
+      delete idx.settings[FOLLOWING];
       return ok;
     }
-    if (api === "_close") { idx.open = false; return ok; }
-    if (api === "_open") { idx.open = true; return ok; }
+    if (api === "_close") { idx.open = false; idx.settings[VERIFIED_CLOSED] = "true"; return ok; }
+    if (api === "_open") { idx.open = true; delete idx.settings[VERIFIED_CLOSED]; return ok; }
     if (api === "_settings" && method === "PUT") {
       for (const [k, v] of Object.entries(body)) if (v === null) delete idx.settings[k]; else idx.settings[k] = String(v);
       return ok;
@@ -160,7 +259,7 @@ export class FakeEs implements Transport {
       req.on("end", async () => {
         const u = new URL(req.url ?? "/", "http://x");
         const text = Buffer.concat(chunks).toString();
-        const r = await this.request({ method: req.method as HttpRequest["method"], path: u.pathname, body: text ? JSON.parse(text) : undefined });
+        const r = await this.request({ method: req.method as HttpRequest["method"], path: u.pathname, query: Object.fromEntries(u.searchParams), body: text ? JSON.parse(text) : undefined });
         res.writeHead(r.status, { "content-type": "application/json" });
         res.end(JSON.stringify(r.body));
       });

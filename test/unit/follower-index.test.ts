@@ -176,21 +176,34 @@ describe("FollowerIndex planning: every state transition", () => {
 describe("FollowerIndex observation and outputs", () => {
   const info = [{ follower_index: "orders-copy", remote_cluster: "leader", leader_index: "orders", status: "active" as const,
     parameters: { max_read_request_size: "32mb", max_outstanding_read_requests: 12, read_poll_timeout: "1m" } }];
-  const indices = { "orders-copy": { state: "open" as const, settings: { "index.number_of_shards": "2", "index.number_of_replicas": "0" }, ccr: { leader_index_uuid: "U1" } } };
+  const followerSettings = { "index.number_of_shards": "2", "index.number_of_replicas": "0", "index.xpack.ccr.following_index": "true", "index.uuid": "F1" };
+  const indices = { "orders-copy": { settings: followerSettings } };
+  const regular = { "orders-copy": { settings: { "index.number_of_shards": "2", "index.uuid": "F1" } } };
 
   it("a follower", () => {
-    const obs = observeFollower("orders-copy", info, indices);
-    expect(obs).toMatchObject({ kind: "follower", status: "active", open: true, leaderIndexUuid: "U1", shardCount: 2 });
+    const obs = observeFollower("orders-copy", info, indices, "U1");
+    expect(obs).toMatchObject({ kind: "follower", status: "active", open: true, leaderIndexUuid: "U1", shardCount: 2, indexUuid: "F1" });
   });
 
   it("gone and regular", () => {
     expect(observeFollower("x", info, indices).kind).toBe("absent");
-    expect(observeFollower("orders-copy", [], indices).kind).toBe("regular");
+    expect(observeFollower("orders-copy", [], regular).kind).toBe("regular");
+  });
+
+  it("closed is told by index.verified_before_close (set by close, removed by open)", () => {
+    const closed = { "orders-copy": { settings: { ...followerSettings, "index.verified_before_close": "true" } } };
+    expect(observeFollower("orders-copy", info, closed)).toMatchObject({ kind: "follower", open: false });
+    expect(observeFollower("orders-copy", [], { "orders-copy": { settings: { ...regular["orders-copy"].settings, "index.verified_before_close": "true" } } }))
+      .toMatchObject({ kind: "regular", open: false });
+  });
+
+  it("a follower by its settings that no info answer lists is an inconsistent read, not a regular index", () => {
+    expect(() => observeFollower("orders-copy", [], indices)).toThrow(/is a follower by its settings.*retry/);
   });
 
   it("refresh right after create shows no drift", () => {
     const d = desired({ settings: { "index.number_of_replicas": 0 } });
-    const outs = followerOutputs(d, observeFollower("orders-copy", info, indices), {
+    const outs = followerOutputs(d, observeFollower("orders-copy", info, indices, "U1"), {
       index: "orders-copy", total_global_checkpoint_lag: 0, shards: [{ shard_id: 0 }, { shard_id: 1 }],
     });
     expect(outs).toMatchObject({ status: "active", lag: 0, leaderIndexUuid: "U1", fatalErrors: [], readExceptions: [] });
@@ -215,7 +228,7 @@ describe("FollowerIndex observation and outputs", () => {
   });
 
   it("a follower turned into a regular index out of band is a visible change with a message", () => {
-    const outs = followerOutputs(desired(), observeFollower("orders-copy", [], indices), undefined);
+    const outs = followerOutputs(desired(), observeFollower("orders-copy", [], regular), undefined);
     expect(outs.status).toBe("promoted");
     expect(outs.statusMessage).toMatch(/converted to a regular index outside Pulumi/);
     expect(diffFollower(outs, desired())).toMatchObject({ changes: true, replaces: ["status"] });
@@ -225,5 +238,25 @@ describe("FollowerIndex observation and outputs", () => {
     const outs = followerOutputs(desired(), observeFollower("orders-copy", [{ ...info[0], parameters: { max_read_request_size: "1mb" } }], indices), undefined);
     expect(outs.maxReadRequestSize).toBe("1mb");
     expect(diffFollower(outs, desired())).toMatchObject({ changes: true, replaces: [] });
+  });
+});
+
+describe("which followers the _all answer misses", () => {
+  it("hidden followers: listed by their settings, not by _all/_ccr/info", async () => {
+    const { followersMissingFromInfo, chunkIndexNames } = await import("../../provider/core/index-meta");
+    const indices = {
+      a: { settings: { "index.xpack.ccr.following_index": "true" } },
+      ".ds-logs-000001": { settings: { "index.xpack.ccr.following_index": "true", "index.hidden": "true" } },
+      h: { settings: { "index.xpack.ccr.following_index": "true", "index.hidden": "true" } },
+      r: { settings: {} },
+    };
+    expect(followersMissingFromInfo(indices, ["a"])).toEqual([".ds-logs-000001", "h"]);
+    expect(followersMissingFromInfo(indices, ["a", "h", ".ds-logs-000001"])).toEqual([]);
+    expect(chunkIndexNames(["a", "b", "c"], 3)).toEqual(["a,b", "c"]);
+    expect(chunkIndexNames(["x y"])).toEqual(["x%20y"]);
+    const many = Array.from({ length: 1000 }, (_, i) => `follower-index-${i}`);
+    const chunks = chunkIndexNames(many);
+    expect(chunks.every((c) => c.length <= 3000)).toBe(true);
+    expect(chunks.join(",").split(",")).toEqual(many);
   });
 });

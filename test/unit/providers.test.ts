@@ -114,7 +114,7 @@ describe("FollowerIndex provider", () => {
     await fi.update!("orders-copy", r.props, args);
     expect(writes()).toEqual(["POST /orders-copy/_ccr/resume_follow"]);
 
-    es.indices.get("orders-copy")!.follower = undefined;
+    es.unfollow("orders-copy");
     const gone = await fi.read!("orders-copy", c.outs);
     expect(gone.props).toMatchObject({ status: "promoted", statusMessage: expect.stringMatching(/converted to a regular index outside Pulumi/) });
     expect((await fi.diff!("orders-copy", gone.props, args)).replaces).toEqual(["status"]);

@@ -7,6 +7,7 @@ import { isUnknown, UNKNOWN } from "../../core/unknown";
 import { connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, checkWaitSeconds, normalizeFollowSpec } from "../follow-spec";
 import type { FollowInfoEntry, FollowStatsIndex, IndexMeta } from "../../client/cluster";
+import { isClosedIndex, isFollowerIndex } from "../../core/index-meta";
 import { DELETE_POLICIES, FOLLOWER_STATUSES, FollowerIndexInputs, FollowerIndexOutputs, FollowerStatus } from "./types";
 
 export const DEFAULT_WAIT_SECONDS = 120;
@@ -135,23 +136,35 @@ export type FollowerObserved =
     settings: FlatSettings;
     leaderIndexUuid?: string;
     shardCount?: number;
+    /** The follower index's own UUID (`index.uuid`): a new value means it was recreated. */
+    indexUuid?: string;
   }
-  | { kind: "regular"; open: boolean; settings: FlatSettings; shardCount?: number };
+  | { kind: "regular"; open: boolean; settings: FlatSettings; shardCount?: number; indexUuid?: string };
 
 /**
- * Builds the observed state of one index from the shared reads: `_all/_ccr/info` lists followers only (a paused or
- * closed follower still appears, as "paused"); cluster-state metadata answers existence, open/closed and settings.
+ * Builds the observed state of one index from the shared reads. What is a follower is decided by the follower
+ * setting in the index settings (read with expand_wildcards=all), not by presence in `_all/_ccr/info`, which omits
+ * hidden followers; `info` must therefore also hold the entries read by name for those (Cluster.followInfo does).
+ * A paused or closed follower is listed as "paused". `leaderIndexUuid` comes from the follower's CCR metadata when
+ * it was read (see Cluster.leaderUuids).
  */
-export function observeFollower(name: string, info: FollowInfoEntry[], indices: Record<string, IndexMeta>): FollowerObserved {
+export function observeFollower(name: string, info: FollowInfoEntry[], indices: Record<string, IndexMeta>, leaderIndexUuid?: string): FollowerObserved {
   const meta = indices[name];
   const entry = info.find((e) => e.follower_index === name);
   if (!meta && !entry) return { kind: "absent" };
   const settings = (meta?.settings ?? {}) as FlatSettings;
-  const open = meta?.state !== "close";
+  const open = !isClosedIndex(settings);
   const shards = settings["index.number_of_shards"];
   const shardCount = typeof shards === "string" ? Number(shards) : undefined;
-  if (!entry) return { kind: "regular", open, settings, shardCount };
-  const uuid = meta?.ccr?.leader_index_uuid;
+  const uuid = settings["index.uuid"];
+  const indexUuid = typeof uuid === "string" ? uuid : undefined;
+  if (!entry) {
+    if (meta && isFollowerIndex(settings)) {
+      // Listed in neither answer although the settings say follower: unfollowed or deleted between the two reads.
+      throw new Error(`index "${name}" is a follower by its settings but GET ${name}/_ccr/info does not list it; it changed while being read, retry`);
+    }
+    return { kind: "regular", open, settings, shardCount, indexUuid };
+  }
   return {
     kind: "follower",
     status: entry.status,
@@ -160,8 +173,9 @@ export function observeFollower(name: string, info: FollowInfoEntry[], indices: 
     leaderIndex: entry.leader_index,
     tuning: entry.status === "active" && entry.parameters ? tuningFromWire(entry.parameters) : undefined,
     settings,
-    leaderIndexUuid: typeof uuid === "string" ? uuid : undefined,
+    leaderIndexUuid,
     shardCount,
+    indexUuid,
   };
 }
 
@@ -316,7 +330,7 @@ export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObse
     const statusMessage = declared.status === "promoted" ? undefined
       : `"${declared.name}" is no longer a follower: it was converted to a regular index outside Pulumi (unfollowed). ` +
         `Declared status "${declared.status}" needs a new follower, which requires deleting or renaming this index first.`;
-    return { ...base, status: "promoted", shardCount: obs.shardCount, fatalErrors: [], readExceptions: [], statusMessage } as unknown as FollowerIndexOutputs;
+    return { ...base, status: "promoted", shardCount: obs.shardCount, indexUuid: obs.indexUuid, fatalErrors: [], readExceptions: [], statusMessage } as unknown as FollowerIndexOutputs;
   }
   base.remoteCluster = obs.remoteCluster;
   base.leaderIndex = obs.leaderIndex;
@@ -334,13 +348,13 @@ export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObse
     : s.fatalErrors.length ? `replication stopped on ${s.fatalErrors.length} shard(s); pause and resume (or recreate) the follower`
     : status !== declared.status && declared.status !== undefined ? `declared "${declared.status}" but the follower is ${status}` : undefined;
   return {
-    ...base, status, leaderIndexUuid: obs.leaderIndexUuid, shardCount: obs.shardCount, lag: s.lag,
+    ...base, status, leaderIndexUuid: obs.leaderIndexUuid, indexUuid: obs.indexUuid, shardCount: obs.shardCount, lag: s.lag,
     fatalErrors: s.fatalErrors, readExceptions: s.readExceptions, statusMessage,
   } as FollowerIndexOutputs;
 }
 
 /** The inputs a refresh writes back: the declared inputs with every observed field replaced by what the cluster says. */
 export function followerInputsFromOutputs(o: FollowerIndexOutputs): FollowerIndexInputs {
-  const { leaderIndexUuid: _u, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, ...inputs } = o;
+  const { leaderIndexUuid: _u, indexUuid: _i, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, ...inputs } = o;
   return inputs;
 }

@@ -9,9 +9,16 @@ import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
 
 const KIND = "FollowerIndex";
 
-async function observe(cluster: Cluster, name: string): Promise<FollowerObserved> {
-  const [info, indices] = await Promise.all([cluster.followInfo.get(), cluster.indices.get()]);
-  return observeFollower(name, info, indices);
+/**
+ * The observed state from the shared reads. The leader UUID (CCR metadata, not in any public API) is read only when
+ * `known` cannot be reused: `known` is what state recorded, valid while the follower's own index UUID is unchanged.
+ */
+async function observe(cluster: Cluster, name: string, known?: { leaderIndexUuid?: string; indexUuid?: string }): Promise<FollowerObserved> {
+  const [indices, info] = await Promise.all([cluster.indices.get(), cluster.followInfo.get()]);
+  const obs = observeFollower(name, info, indices);
+  if (obs.kind !== "follower") return obs;
+  const reuse = known?.leaderIndexUuid !== undefined && known.indexUuid !== undefined && known.indexUuid === obs.indexUuid;
+  return { ...obs, leaderIndexUuid: reuse ? known.leaderIndexUuid : await cluster.leaderUuids.get(name) };
 }
 
 async function outputs(cluster: Cluster, d: FollowerIndexInputs): Promise<FollowerIndexOutputs | undefined> {
@@ -148,7 +155,7 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
   async read(id, p) {
     const name = p.name ?? id;
     const cluster = clusterOf(p, label(KIND, name));
-    const obs = await observe(cluster, name);
+    const obs = await observe(cluster, name, p);
     if (obs.kind === "absent") return { id: "", props: {} };
     // On import only the id is known: take the identity and state from the cluster.
     const declared = normalizeFollowerInputs({

@@ -22,6 +22,7 @@ export class FollowerIndex extends pulumi.dynamic.Resource {
   declare readonly leaderIndex: pulumi.Output<string>;
   declare readonly status: pulumi.Output<FollowerStatus>;
   declare readonly leaderIndexUuid: pulumi.Output<string | undefined>;
+  declare readonly indexUuid: pulumi.Output<string | undefined>;
   declare readonly lag: pulumi.Output<number | undefined>;
   declare readonly shardCount: pulumi.Output<number | undefined>;
   declare readonly fatalErrors: pulumi.Output<string[]>;
@@ -34,7 +35,7 @@ export class FollowerIndex extends pulumi.dynamic.Resource {
       connection: secretConnection(args.connection),
       // Optional inputs that are also outputs need their key (see RemoteCluster).
       status: args.status,
-      leaderIndexUuid: undefined, lag: undefined, shardCount: undefined,
+      leaderIndexUuid: undefined, indexUuid: undefined, lag: undefined, shardCount: undefined,
       fatalErrors: undefined, readExceptions: undefined, statusMessage: undefined,
     }, withSecretConnection(opts), MODULE, "FollowerIndex");
   }

@@ -29,7 +29,10 @@ export interface FollowerIndexInputs extends TuningInputs {
 
 export interface FollowerIndexOutputs extends FollowerIndexInputs {
   status: FollowerStatus;
+  /** The leader index UUID recorded in the follower's CCR metadata (the leader it can ever resume from). */
   leaderIndexUuid?: string;
+  /** The follower index's own UUID; a new value means the index was recreated. */
+  indexUuid?: string;
   /** Sum over shards of leader minus follower global checkpoint. */
   lag?: number;
   shardCount?: number;
