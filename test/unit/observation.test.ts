@@ -55,3 +55,53 @@ describe("hidden followers (index.hidden: true is missing from GET _all/_ccr/inf
     expect(writes()).toEqual(["POST /orders-copy/_ccr/resume_follow"]);
   });
 });
+
+describe("RemoteCluster: effective configuration, security model, inputs", () => {
+  it("read returns only inputs in inputs (observed connection state is output only)", async () => {
+    const { outs } = await rc.create(remote);
+    const r = await rc.read!("leader", outs);
+    expect(r.props).toMatchObject({ connected: true, nodesConnected: 1, configuredIn: "persistent", securityModel: "certificate" });
+    for (const k of ["connected", "nodesConnected", "configuredIn", "securityModel", "statusMessage"]) expect(r.inputs).not.toHaveProperty(k);
+    expect(r.inputs).toMatchObject({ alias: "leader", seeds: ["127.0.0.1:9300"], skipUnavailable: true });
+  });
+
+  it("an alias set in transient settings is not gone, and is never written over: create refuses, naming the keys", async () => {
+    es.transient["cluster.remote.leader.seeds"] = ["10.0.0.1:9300"];
+    const r = await rc.read!("leader", { alias: "leader", connection });
+    expect(r.id).toBe("leader");
+    expect(r.props).toMatchObject({ configuredIn: "transient", seeds: ["10.0.0.1:9300"] });
+    es.requests = [];
+    await expect(rc.create(remote)).rejects.toThrow(/TRANSIENT cluster settings \(cluster\.remote\.leader\.seeds\).*Fix: remove the transient keys \(PUT _cluster\/settings \{"transient": \{"cluster\.remote\.leader\.seeds": null\}\}\)/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("transient keys win over persistent ones in what read reports", async () => {
+    const { outs } = await rc.create(remote);
+    es.transient["cluster.remote.leader.skip_unavailable"] = "false";
+    const r = await rc.read!("leader", outs);
+    expect(r.props).toMatchObject({ configuredIn: "transient", skipUnavailable: false });
+    expect((await rc.diff!("leader", r.props, remote)).changes).toBe(true);
+  });
+
+  it("an alias from elasticsearch.yml (only in _remote/info) is not gone", async () => {
+    es.nodeRemotes.leader = { seeds: ["10.0.0.2:9300"], skip_unavailable: "false" };
+    const r = await rc.read!("leader", { alias: "leader", connection });
+    expect(r.id).toBe("leader");
+    expect(r.props).toMatchObject({ configuredIn: "node", mode: "sniff", seeds: ["10.0.0.2:9300"], skipUnavailable: false, connected: true });
+  });
+
+  it("cluster_credentials in _remote/info means the API-key model; not connecting names the keystore entry", async () => {
+    es.remoteCredentials.add("leader");
+    const { outs } = await rc.create(remote);
+    expect(outs.securityModel).toBe("api_key");
+    es.disconnected.add("leader");
+    const r = await rc.read!("leader", outs);
+    expect(r.props).toMatchObject({ connected: false, securityModel: "api_key", statusMessage: expect.stringMatching(/keystore entry cluster\.remote\.leader\.credentials/) });
+    await expect(rc.update!("leader", outs, { ...remote, skipUnavailable: false, waitTimeoutSeconds: 0.2 })).rejects.toThrow(/API-key security model.*cluster\.remote\.leader\.credentials/);
+  });
+
+  it("a certificate-model remote that does not connect also names the entry (the API-key model needs it)", async () => {
+    es.disconnected.add("leader");
+    await expect(rc.create({ ...remote, waitTimeoutSeconds: 0.2 })).rejects.toThrow(/did not connect.*keystore entry cluster\.remote\.leader\.credentials is missing/);
+  });
+});

@@ -6,7 +6,7 @@ import { isUnknown } from "../../core/unknown";
 import { checkConnection, connectionFingerprint } from "../../client/connection";
 import type { FollowInfoEntry } from "../../client/cluster";
 import { checkWaitSeconds } from "../follow-spec";
-import type { RemoteClusterInputs, RemoteClusterOutputs, RemoteMode } from "./types";
+import type { RemoteClusterInputs, RemoteClusterOutputs, RemoteConfiguredIn, RemoteMode, RemoteSecurityModel } from "./types";
 
 export const DEFAULT_WAIT_SECONDS = 60;
 
@@ -161,8 +161,90 @@ export function inputsFromSettings(declared: RemoteClusterInputs, s: AliasSettin
   return out as unknown as RemoteClusterInputs;
 }
 
-export function remoteOutputs(inputs: RemoteClusterInputs, info: Record<string, unknown> | undefined): RemoteClusterOutputs {
+/** What the follower cluster says about one alias, in all three places it can be configured. */
+export interface RemoteObserved {
+  persistent: AliasSettings;
+  transient: AliasSettings;
+  /** The alias's `_remote/info` entry: the effective configuration, whatever its source. */
+  info?: Record<string, unknown>;
+}
+
+/** Transient settings win over persistent ones, which win over elasticsearch.yml (per key). */
+export function configuredIn(o: RemoteObserved): RemoteConfiguredIn | undefined {
+  if (Object.keys(o.transient).length) return "transient";
+  if (aliasExists(o.persistent)) return "persistent";
+  return o.info ? "node" : undefined;
+}
+
+export function effectiveSettings(o: RemoteObserved): AliasSettings {
+  return { ...o.persistent, ...o.transient };
+}
+
+/**
+ * Refuses to write persistent keys under transient ones: transient settings win, so the write would not take
+ * effect (and the transient keys vanish on a full cluster restart, silently changing the connection then). The
+ * message lists the keys and how to remove them; this resource does not take over transient settings.
+ */
+export function transientConflict(alias: string, o: RemoteObserved): { what: string; fix: string } | undefined {
+  const keys = Object.keys(o.transient).map((k) => prefixOf(alias) + k);
+  if (!keys.length) return undefined;
+  return {
+    what: `remote cluster alias "${alias}" is configured in TRANSIENT cluster settings (${keys.join(", ")}), which take precedence over ` +
+      `the persistent settings this resource manages, so writing those would not take effect`,
+    fix: `remove the transient keys (PUT _cluster/settings {"transient": {${keys.map((k) => `"${k}": null`).join(", ")}}}), then run pulumi up again`,
+  };
+}
+
+/** Inputs from `_remote/info` for an alias configured only in elasticsearch.yml (no cluster settings to read). */
+export function inputsFromInfo(declared: RemoteClusterInputs, info: Record<string, unknown>): RemoteClusterInputs {
+  const out: Record<string, unknown> = { ...declared };
+  const mode = info.mode === "proxy" ? "proxy" : "sniff";
+  out.mode = mode;
+  if (typeof info.skip_unavailable === "boolean") out.skipUnavailable = info.skip_unavailable;
+  if (mode === "sniff") {
+    if (Array.isArray(info.seeds)) out.seeds = info.seeds.map(String);
+    if (typeof info.max_connections_per_cluster === "number") out.nodeConnections = info.max_connections_per_cluster;
+    for (const k of PROXY_ONLY) delete out[k];
+  } else {
+    if (typeof info.proxy_address === "string") out.proxyAddress = info.proxy_address;
+    if (typeof info.server_name === "string" && info.server_name) out.serverName = info.server_name;
+    if (typeof info.max_proxy_socket_connections === "number") out.proxySocketConnections = info.max_proxy_socket_connections;
+    for (const k of SNIFF_ONLY) delete out[k];
+  }
+  return out as unknown as RemoteClusterInputs;
+}
+
+/** The API-key model is in use when the alias has a keystore credential, which `_remote/info` shows redacted. */
+export function securityModel(info: Record<string, unknown> | undefined): RemoteSecurityModel | undefined {
+  if (!info) return undefined;
+  return info.cluster_credentials !== undefined ? "api_key" : "certificate";
+}
+
+/** Why an alias is not connected and what most likely fixes it, by security model. */
+export function notConnectedHint(alias: string, model: RemoteSecurityModel | undefined): string {
+  const key = `cluster.remote.${alias}.credentials`;
+  return model === "api_key"
+    ? `the alias uses the API-key security model: the likely cause is the keystore entry ${key} (not a valid cross-cluster API key of the ` +
+      `remote cluster, not on every node, or not reloaded: POST _nodes/reload_secure_settings), or seeds/proxyAddress not pointing at the ` +
+      `remote's remote-cluster port (default 9443)`
+    : `if the remote cluster uses the API-key security model (remote-cluster port, default 9443), the keystore entry ${key} is missing ` +
+      `on this cluster's nodes (without it the connection uses the certificate model); otherwise check that the address is the remote's ` +
+      `transport endpoint and that TLS trust matches on both sides`;
+}
+
+export function remoteOutputs(inputs: RemoteClusterInputs, info: Record<string, unknown> | undefined, where?: RemoteConfiguredIn): RemoteClusterOutputs {
   const mode = inputs.mode ?? (info?.mode as RemoteMode | undefined) ?? "sniff";
   const nodes = mode === "proxy" ? info?.num_proxy_sockets_connected : info?.num_nodes_connected;
-  return { ...inputs, mode, connected: info?.connected === true, nodesConnected: typeof nodes === "number" ? nodes : 0 };
+  const connected = info?.connected === true;
+  const model = securityModel(info);
+  const statusMessage = connected ? undefined
+    : !info ? `alias "${inputs.alias}" is not listed in GET _remote/info`
+    : `alias "${inputs.alias}" is not connected; ${notConnectedHint(inputs.alias, model)}`;
+  return { ...inputs, mode, connected, nodesConnected: typeof nodes === "number" ? nodes : 0, configuredIn: where, securityModel: model, statusMessage };
+}
+
+/** The inputs a read returns: the outputs without what only observation knows. */
+export function remoteInputsFromOutputs(o: RemoteClusterOutputs): RemoteClusterInputs {
+  const { connected: _c, nodesConnected: _n, configuredIn: _w, securityModel: _s, statusMessage: _m, ...inputs } = o;
+  return inputs;
 }

@@ -1,16 +1,18 @@
 import type { Cluster } from "../../client/cluster";
 import { clusterOf, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
 import {
-  aliasExists, aliasUsers, checkRemote, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, inputsFromSettings,
-  normalizeRemoteInputs, observedSettings, planRemoteDelete, planRemoteWrite, remoteOutputs,
+  aliasUsers, checkRemote, configuredIn, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, effectiveSettings, inputsFromInfo,
+  inputsFromSettings, normalizeRemoteInputs, notConnectedHint, observedSettings, planRemoteDelete, planRemoteWrite,
+  remoteInputsFromOutputs, RemoteObserved, remoteOutputs, securityModel, transientConflict,
 } from "./plan";
 import type { RemoteClusterInputs, RemoteClusterOutputs } from "./types";
 
 const KIND = "RemoteCluster";
 
-async function observe(cluster: Cluster, alias: string) {
-  const s = await cluster.persistentSettings.get();
-  return { persistent: observedSettings(alias, s.persistent), transient: observedSettings(alias, s.transient) };
+/** Both settings scopes and `_remote/info`: an alias can be configured in either scope or in elasticsearch.yml. */
+async function observe(cluster: Cluster, alias: string): Promise<RemoteObserved> {
+  const [s, info] = await Promise.all([cluster.persistentSettings.get(), cluster.remoteInfo.get()]);
+  return { persistent: observedSettings(alias, s.persistent), transient: observedSettings(alias, s.transient), info: info[alias] };
 }
 
 /**
@@ -30,9 +32,9 @@ async function waitConnected(cluster: Cluster, d: RemoteClusterInputs): Promise<
   } catch (e) {
     if (!(e instanceof WaitTimeout)) throw e;
     const target = d.mode === "proxy" ? `proxyAddress ${d.proxyAddress}` : `seeds ${(d.seeds ?? []).join(", ")}`;
+    const info = await get().catch(() => undefined);
     throw stateError(cluster.ctx({ resource, action: "connect" }), `the remote cluster did not connect within ${seconds}s (${e.last})`,
-      `check that ${target} is the leader's transport (or remote-cluster/proxy) endpoint and reachable from the follower cluster's nodes, ` +
-      "that TLS/security settings match on both sides, and the follower cluster's logs");
+      `${notConnectedHint(d.alias, securityModel(info))}. Also check that ${target} is reachable from the follower cluster's nodes, and the follower cluster's logs`);
   }
 }
 
@@ -41,6 +43,8 @@ async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<Remo
   const cluster = clusterOf(d, resource);
   cluster.invalidate();
   const obs = await observe(cluster, d.alias);
+  const conflict = transientConflict(d.alias, obs);
+  if (conflict) throw stateError(cluster.ctx({ resource, action: "plan" }), conflict.what, conflict.fix);
   const body = planRemoteWrite(d.alias, obs.persistent, desiredSettings(d));
   if (body) await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
   let info: Record<string, unknown> | undefined;
@@ -52,7 +56,7 @@ async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<Remo
   }
   cluster.invalidate();
   const after = await observe(cluster, d.alias);
-  return remoteOutputs(inputsFromSettings(d, after.persistent), info);
+  return remoteOutputs(inputsFromSettings(d, effectiveSettings(after)), info ?? after.info, configuredIn(after));
 }
 
 export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, RemoteClusterOutputs>({
@@ -67,10 +71,12 @@ export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, Remot
     const alias = p.alias ?? id;
     const cluster = clusterOf(p, label(KIND, alias));
     const obs = await observe(cluster, alias);
-    if (!aliasExists(obs.persistent)) return { id: "", props: {} };
-    const inputs = inputsFromSettings({ ...p, alias } as RemoteClusterInputs, obs.persistent);
-    const outs = remoteOutputs(inputs, (await cluster.remoteInfo.get())[alias]);
-    return { id, props: outs, inputs };
+    const where = configuredIn(obs);
+    if (!where) return { id: "", props: {} };
+    // Only declared inputs go back as inputs: what is observed (connected, …) is output only.
+    const declared = remoteInputsFromOutputs({ ...p, alias } as RemoteClusterOutputs);
+    const inputs = where === "node" ? inputsFromInfo(declared, obs.info!) : inputsFromSettings(declared, effectiveSettings(obs));
+    return { id, props: remoteOutputs(inputs, obs.info, where), inputs };
   },
 
   async remove(id, p) {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
 import { stubProvider } from "../stub";
-import type { RemoteClusterInputs, RemoteMode } from "./types";
+import type { RemoteClusterInputs, RemoteConfiguredIn, RemoteMode, RemoteSecurityModel } from "./types";
 
 export type RemoteClusterArgs = Args<RemoteClusterInputs>;
 
@@ -20,6 +20,9 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly mode: pulumi.Output<RemoteMode>;
   declare readonly connected: pulumi.Output<boolean>;
   declare readonly nodesConnected: pulumi.Output<number>;
+  declare readonly configuredIn: pulumi.Output<RemoteConfiguredIn | undefined>;
+  declare readonly securityModel: pulumi.Output<RemoteSecurityModel | undefined>;
+  declare readonly statusMessage: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RemoteClusterArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
@@ -28,7 +31,7 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
       // Declared outputs need a key here even when the input is optional: the SDK only creates Outputs for the
       // keys it is given, and `link.mode` would otherwise be undefined in the program.
       mode: args.mode,
-      connected: undefined, nodesConnected: undefined,
+      connected: undefined, nodesConnected: undefined, configuredIn: undefined, securityModel: undefined, statusMessage: undefined,
     }, withSecretConnection(opts), MODULE, "RemoteCluster");
   }
 }

@@ -33,9 +33,23 @@ export interface RemoteClusterInputs {
   connection?: ConnectionInputs;
 }
 
+/**
+ * Where the alias's effective configuration comes from: transient cluster settings (which win over persistent ones),
+ * persistent cluster settings (what this resource writes), or the nodes' elasticsearch.yml (visible only in
+ * `_remote/info`).
+ */
+export type RemoteConfiguredIn = "persistent" | "transient" | "node";
+
+/** `api_key` when `_remote/info` shows `cluster_credentials` (a keystore credential for the alias), else `certificate`. */
+export type RemoteSecurityModel = "api_key" | "certificate";
+
 export interface RemoteClusterOutputs extends RemoteClusterInputs {
   connected: boolean;
   /** sniff: nodes connected; proxy: proxy sockets connected. */
   nodesConnected: number;
   mode: RemoteMode;
+  configuredIn?: RemoteConfiguredIn;
+  securityModel?: RemoteSecurityModel;
+  /** Why the alias is not connected, and the likely cause, when it is not. */
+  statusMessage?: string;
 }
