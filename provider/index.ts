@@ -11,7 +11,7 @@ export { RemoteCluster, RemoteClusterArgs } from "./resources/remote-cluster/res
 export { FollowerIndex, FollowerIndexArgs } from "./resources/follower-index/resource";
 export { AutoFollowPattern, AutoFollowPatternArgs } from "./resources/auto-follow-pattern/resource";
 export type { RemoteClusterInputs, RemoteClusterOutputs, RemoteMode } from "./resources/remote-cluster/types";
-export type { FollowerIndexInputs, FollowerIndexOutputs, FollowerStatus, DeletePolicy } from "./resources/follower-index/types";
+export type { FollowerIndexInputs, FollowerIndexOutputs, FollowerStatus, ObservedFollowerStatus, DeletePolicy } from "./resources/follower-index/types";
 export type { AutoFollowPatternInputs, AutoFollowPatternOutputs } from "./resources/auto-follow-pattern/types";
 export type { ConnectionInputs } from "./client/connection";
 export type { TuningInputs } from "./core/tuning";

@@ -260,3 +260,21 @@ describe("which followers the _all answer misses", () => {
     expect(chunks.join(",").split(",")).toEqual(many);
   });
 });
+
+describe("FollowerIndex planning: failed followers", () => {
+  const failed = follower({ fatal: [{ shard: 0, type: "index_not_found_exception", reason: "no such index [orders]" }] });
+  it.each([
+    ["leader present → recreate", { exists: true } as const, "active", ["pause", "close", "follow", "waitActive"]],
+    ["declared paused → pause (the fatal task goes with it)", undefined, "paused", ["pause"]],
+    ["declared promoted → promote", undefined, "promoted", ["pause", "close", "unfollow", "open"]],
+  ] as const)("%s", (_n, leader, status, expected) => {
+    expect(ops(planFollower(failed, desired({ status }), [], leader))).toEqual(expected);
+  });
+  it("a closed failed follower is not closed again", () => {
+    expect(ops(planFollower({ ...failed, open: false } as FollowerObserved, desired(), [], { exists: true }))).toEqual(["pause", "follow", "waitActive"]);
+  });
+  it("refuses when the leader is gone or cannot be checked, naming the leader", () => {
+    expect(() => planFollower(failed, desired(), [], { exists: false })).toThrow(/leader index "leader:orders" no longer exists/);
+    expect(() => planFollower(failed, desired(), [], { exists: "unknown", why: "connect_transport_exception" })).toThrow(/could not be checked \(connect_transport_exception\).*reachable/);
+  });
+});

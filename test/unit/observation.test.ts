@@ -105,3 +105,49 @@ describe("RemoteCluster: effective configuration, security model, inputs", () =>
     await expect(rc.create({ ...remote, waitTimeoutSeconds: 0.2 })).rejects.toThrow(/did not connect.*keystore entry cluster\.remote\.leader\.credentials is missing/);
   });
 });
+
+describe("fatal followers: _ccr/info says active, the shard task has stopped", () => {
+  const fatal = { type: "index_not_found_exception", reason: "no such index [orders]" };
+
+  it("read shows status failed with the error, which is drift from declared active", async () => {
+    await rc.create(remote);
+    const c = await fi.create(args);
+    es.indices.get("orders-copy")!.follower!.fatal = fatal;
+    const r = await fi.read!("orders-copy", c.outs);
+    expect(r.props).toMatchObject({
+      status: "failed", fatalErrors: ["shard 0: index_not_found_exception: no such index [orders]"],
+      statusMessage: expect.stringMatching(/replication stopped.*leader index "leader:orders"/),
+    });
+    expect(r.inputs!.status).toBe("failed");
+    expect(await fi.diff!("orders-copy", r.props, args)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("the next up recreates it from a healthy leader: pause, close, follow again under the same name", async () => {
+    await rc.create(remote);
+    const c = await fi.create({ ...args, settings: { "index.number_of_replicas": 0 } });
+    es.indices.get("orders-copy")!.follower!.fatal = fatal;
+    const r = await fi.read!("orders-copy", c.outs);
+    es.requests = [];
+    const u = await fi.update!("orders-copy", r.props, { ...args, settings: { "index.number_of_replicas": 0 } });
+    expect(writes()).toEqual(["POST /orders-copy/_ccr/pause_follow", "POST /orders-copy/_close", "PUT /orders-copy/_ccr/follow"]);
+    expect(es.requests).toContain("GET /_resolve/index/leader:orders");
+    expect(u.outs).toMatchObject({ status: "active", fatalErrors: [] });
+    expect(u.outs.statusMessage).toBeUndefined();
+    expect(es.indices.get("orders-copy")!.settings["index.number_of_replicas"]).toBe("0");
+  });
+
+  it("when the leader index is gone, up says so and writes nothing", async () => {
+    await rc.create(remote);
+    const c = await fi.create(args);
+    es.indices.get("orders-copy")!.follower!.fatal = fatal;
+    es.missingLeaders.add("leader:orders");
+    const r = await fi.read!("orders-copy", c.outs);
+    es.requests = [];
+    await expect(fi.update!("orders-copy", r.props, args)).rejects.toThrow(
+      /leader index "leader:orders" no longer exists.*Fix: .*recreate "orders" on the leader cluster.*status "promoted"/);
+    expect(writes()).toEqual([]);
+    // Declaring "promoted" keeps the copy as a regular index.
+    const p = await fi.update!("orders-copy", r.props, { ...args, status: "promoted" });
+    expect(p.outs.status).toBe("promoted");
+  });
+});

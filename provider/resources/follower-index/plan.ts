@@ -8,7 +8,7 @@ import { connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, checkWaitSeconds, normalizeFollowSpec } from "../follow-spec";
 import type { FollowInfoEntry, FollowStatsIndex, IndexMeta } from "../../client/cluster";
 import { isClosedIndex, isFollowerIndex } from "../../core/index-meta";
-import { DELETE_POLICIES, FOLLOWER_STATUSES, FollowerIndexInputs, FollowerIndexOutputs, FollowerStatus } from "./types";
+import { DELETE_POLICIES, FOLLOWER_STATUSES, FollowerIndexInputs, FollowerIndexOutputs, ObservedFollowerStatus } from "./types";
 
 export const DEFAULT_WAIT_SECONDS = 120;
 
@@ -138,6 +138,8 @@ export type FollowerObserved =
     shardCount?: number;
     /** The follower index's own UUID (`index.uuid`): a new value means it was recreated. */
     indexUuid?: string;
+    /** Shards whose shard-follow task stopped with a fatal error (`_ccr/stats`); `status` still says "active". */
+    fatal?: Array<{ shard: number; type?: string; reason?: string }>;
   }
   | { kind: "regular"; open: boolean; settings: FlatSettings; shardCount?: number; indexUuid?: string };
 
@@ -148,7 +150,7 @@ export type FollowerObserved =
  * A paused or closed follower is listed as "paused". `leaderIndexUuid` comes from the follower's CCR metadata when
  * it was read (see Cluster.leaderUuids).
  */
-export function observeFollower(name: string, info: FollowInfoEntry[], indices: Record<string, IndexMeta>, leaderIndexUuid?: string): FollowerObserved {
+export function observeFollower(name: string, info: FollowInfoEntry[], indices: Record<string, IndexMeta>, leaderIndexUuid?: string, stats?: FollowStatsIndex): FollowerObserved {
   const meta = indices[name];
   const entry = info.find((e) => e.follower_index === name);
   if (!meta && !entry) return { kind: "absent" };
@@ -176,7 +178,16 @@ export function observeFollower(name: string, info: FollowInfoEntry[], indices: 
     leaderIndexUuid,
     shardCount,
     indexUuid,
+    fatal: (stats?.shards ?? []).filter((x) => x.fatal_exception).map((x) => ({ shard: x.shard_id, type: x.fatal_exception!.type, reason: x.fatal_exception!.reason })),
   };
+}
+
+/** Whether the leader index of a failed follower exists on the remote cluster (asked through the follower cluster). */
+export type LeaderCheck = { exists: true } | { exists: false } | { exists: "unknown"; why: string };
+
+/** A follower whose shard tasks stopped with a fatal error: replication needs a recreate (or a decision). */
+export function isFailed(obs: FollowerObserved): boolean {
+  return obs.kind === "follower" && obs.status === "active" && (obs.fatal?.length ?? 0) > 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,7 +247,7 @@ function tuningDiffers(observed: TuningInputs | undefined, desired: FollowerInde
  * is what makes a retried create converge (an existing follower of the same leader is adopted) and lets an update
  * repair out-of-band changes (an externally paused follower is resumed).
  */
-export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs, previouslyDeclaredSettings: string[] = []): FollowerOp[] {
+export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs, previouslyDeclaredSettings: string[] = [], leader?: LeaderCheck): FollowerOp[] {
   const want = desired.status ?? "active";
   const ops: FollowerOp[] = [];
   if (obs.kind === "absent") {
@@ -261,6 +272,7 @@ export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs
       `index "${desired.name}" already follows "${obs.remoteCluster}:${obs.leaderIndex}", not "${desired.remoteCluster}:${desired.leaderIndex}"`,
       `a follower cannot be re-pointed. Choose another follower name, or remove the existing follower first`);
   }
+  if (want === "active" && isFailed(obs)) return planRecreate(obs as Extract<FollowerObserved, { kind: "follower" }>, desired, leader);
   let status = obs.status;
   // An active follower whose index got closed has tasks that cannot make progress: stop them before reopening.
   if (!obs.open) {
@@ -285,6 +297,37 @@ export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs
   if (hasDelta) ops.push({ op: "putSettings", settings: delta });
   if (want === "active" && status === "paused") ops.push({ op: "resume", body: buildResumeRequest(desired) }, { op: "waitActive" });
   return ops;
+}
+
+/**
+ * A failed follower cannot be resumed in place when its leader's history is gone (deleted, recreated, or the
+ * follower fell behind the retention leases). The documented recovery ("Recreate a follower index") is: pause, close,
+ * then PUT follow again under the same name; the restore replaces the closed index and rebuilds its data from the
+ * leader. Only with the leader index present: otherwise refuse, naming the leader, so `up` stops instead of looping.
+ */
+function planRecreate(obs: Extract<FollowerObserved, { kind: "follower" }>, desired: FollowerIndexInputs, leader: LeaderCheck | undefined): FollowerOp[] {
+  const where = `"${obs.remoteCluster}:${obs.leaderIndex}"`;
+  const stopped = `follower index "${desired.name}" stopped replicating (${describeFatal(obs.fatal ?? [])})`;
+  if (!leader) throw new Error("planFollower: a failed follower needs the leader check");
+  if (leader.exists === false) {
+    throw new PlanRefusal(`${stopped} and its leader index ${where} no longer exists on the remote cluster`,
+      `restore or recreate "${obs.leaderIndex}" on the leader cluster and run up again (the follower is then recreated from it), ` +
+      `or declare status "promoted" to keep this copy as a regular index, or "paused" to stop replication`);
+  }
+  if (leader.exists === "unknown") {
+    throw new PlanRefusal(`${stopped}, and whether its leader index ${where} still exists could not be checked (${leader.why})`,
+      `make the remote cluster "${obs.remoteCluster}" reachable from the follower cluster and run up again`);
+  }
+  const ops: FollowerOp[] = [{ op: "pause" }];
+  if (obs.open) ops.push({ op: "close" });
+  ops.push({ op: "follow", body: buildFollowRequest(desired) }, { op: "waitActive" });
+  return ops;
+}
+
+function describeFatal(fatal: Array<{ shard: number; type?: string; reason?: string }>): string {
+  const first = fatal[0];
+  const more = fatal.length > 1 ? ` and ${fatal.length - 1} more shard(s)` : "";
+  return first ? `shard ${first.shard}: ${first.type}: ${first.reason}${more}` : "fatal error";
 }
 
 /** Destroy: stop following cleanly (which also releases the leader's retention leases), then keep or delete. */
@@ -343,9 +386,14 @@ export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObse
       else delete base[k];
     }
   }
-  const status: FollowerStatus = obs.status;
+  const failed = obs.status === "active" && s.fatalErrors.length > 0;
+  const status: ObservedFollowerStatus = failed ? "failed" : obs.status;
+  const leaderGone = (stats?.shards ?? []).some((x) => x.fatal_exception?.type === "index_not_found_exception");
   const statusMessage = !obs.open ? `follower index "${declared.name}" is closed`
-    : s.fatalErrors.length ? `replication stopped on ${s.fatalErrors.length} shard(s); pause and resume (or recreate) the follower`
+    : failed ? `replication stopped on ${s.fatalErrors.length} shard(s) (${s.fatalErrors[0]}): follower index "${declared.name}" no longer ` +
+      `replicates from leader index "${obs.remoteCluster}:${obs.leaderIndex}"${leaderGone ? " (the leader index was deleted, or deleted and recreated)" : ""}. ` +
+      `The next pulumi up recreates it from the leader if the leader index exists (pause, close, follow again: its copy is rebuilt from the ` +
+      `leader); declare status "promoted" to keep this copy as a regular index instead`
     : status !== declared.status && declared.status !== undefined ? `declared "${declared.status}" but the follower is ${status}` : undefined;
   return {
     ...base, status, leaderIndexUuid: obs.leaderIndexUuid, indexUuid: obs.indexUuid, shardCount: obs.shardCount, lag: s.lag,
@@ -353,8 +401,11 @@ export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObse
   } as FollowerIndexOutputs;
 }
 
-/** The inputs a refresh writes back: the declared inputs with every observed field replaced by what the cluster says. */
-export function followerInputsFromOutputs(o: FollowerIndexOutputs): FollowerIndexInputs {
+/**
+ * The inputs a refresh writes back: the declared inputs with every observed field replaced by what the cluster says
+ * (status included, so a `failed` follower shows as a change against a declared "active").
+ */
+export function followerInputsFromOutputs(o: FollowerIndexOutputs): Omit<FollowerIndexInputs, "status"> & { status?: ObservedFollowerStatus } {
   const { leaderIndexUuid: _u, indexUuid: _i, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, ...inputs } = o;
   return inputs;
 }

@@ -1,9 +1,10 @@
 import type { Cluster } from "../../client/cluster";
 import { atLeast, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import { callTolerating, clusterOf, resourceProvider, label, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
+import { errorBody } from "../../client/errors";
 import {
   checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, FollowerObserved, followerInputsFromOutputs, FollowerOp,
-  followerOutputs, normalizeFollowerInputs, observeFollower, planFollower, planFollowerDelete, PlanRefusal,
+  followerOutputs, isFailed, LeaderCheck, normalizeFollowerInputs, observeFollower, planFollower, planFollowerDelete, PlanRefusal,
 } from "./plan";
 import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
 
@@ -14,8 +15,8 @@ const KIND = "FollowerIndex";
  * `known` cannot be reused: `known` is what state recorded, valid while the follower's own index UUID is unchanged.
  */
 async function observe(cluster: Cluster, name: string, known?: { leaderIndexUuid?: string; indexUuid?: string }): Promise<FollowerObserved> {
-  const [indices, info] = await Promise.all([cluster.indices.get(), cluster.followInfo.get()]);
-  const obs = observeFollower(name, info, indices);
+  const [indices, info, stats] = await Promise.all([cluster.indices.get(), cluster.followInfo.get(), cluster.ccrStats.get()]);
+  const obs = observeFollower(name, info, indices, undefined, stats.follow_stats?.indices?.find((i) => i.index === name));
   if (obs.kind !== "follower") return obs;
   const reuse = known?.leaderIndexUuid !== undefined && known.indexUuid !== undefined && known.indexUuid === obs.indexUuid;
   return { ...obs, leaderIndexUuid: reuse ? known.leaderIndexUuid : await cluster.leaderUuids.get(name) };
@@ -120,14 +121,37 @@ async function waitActive(cluster: Cluster, d: FollowerIndexInputs): Promise<voi
   }
 }
 
+/**
+ * Does the leader index of a failed follower exist? Asked through the follower cluster's own remote connection
+ * (`GET _resolve/index/<alias>:<index>`, resolved on the remote cluster): a missing concrete index is the remote's
+ * 404, or an empty list.
+ */
+async function checkLeader(cluster: Cluster, d: FollowerIndexInputs, alias: string, leader: string): Promise<LeaderCheck> {
+  const expr = `${alias}:${leader}`;
+  let r;
+  try {
+    r = await cluster.call({ resource: label(KIND, d.name), action: "check the leader index" },
+      { method: "GET", path: `/_resolve/index/${encodeURIComponent(alias)}:${encodeURIComponent(leader)}`, query: { expand_wildcards: "all" } }, [400, 404, 500, 503]);
+  } catch (e) {
+    return { exists: "unknown", why: (e as Error).message };
+  }
+  const err = errorBody(r.body);
+  if (r.status === 404 && /index_not_found/.test(err?.type ?? "")) return { exists: false };
+  if (r.status >= 400) return { exists: "unknown", why: `HTTP ${r.status} ${err?.type ?? ""}: ${err?.reason ?? ""}` };
+  const names = ((r.body as { indices?: Array<{ name?: string }> })?.indices ?? []).map((i) => i.name);
+  return names.includes(expr) || names.includes(leader) ? { exists: true } : { exists: false };
+}
+
 async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: string[]): Promise<FollowerIndexOutputs> {
   const resource = label(KIND, d.name);
   const cluster = clusterOf(d, resource);
   cluster.invalidate();
   const obs = await observe(cluster, d.name);
+  const leader = obs.kind === "follower" && isFailed(obs) && (d.status ?? "active") === "active"
+    ? await checkLeader(cluster, d, obs.remoteCluster, obs.leaderIndex) : undefined;
   let ops: FollowerOp[];
   try {
-    ops = planFollower(obs, d, previouslyDeclaredSettings);
+    ops = planFollower(obs, d, previouslyDeclaredSettings, leader);
   } catch (e) {
     if (e instanceof PlanRefusal) throw stateError(cluster.ctx({ resource, action: "plan" }), e.what, e.fix);
     throw e;
@@ -174,6 +198,6 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
     const cluster = clusterOf(p, label(KIND, name));
     cluster.invalidate();
     const obs = await observe(cluster, name);
-    await execute(cluster, { ...p, name }, planFollowerDelete(obs, p.deletePolicy ?? "keep"));
+    await execute(cluster, { ...p, name, status: undefined }, planFollowerDelete(obs, p.deletePolicy ?? "keep"));
   },
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
 import { stubProvider } from "../stub";
-import type { FollowerIndexInputs, FollowerStatus } from "./types";
+import type { FollowerIndexInputs, ObservedFollowerStatus } from "./types";
 
 export type FollowerIndexArgs = Args<FollowerIndexInputs>;
 
@@ -20,7 +20,7 @@ export class FollowerIndex extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly remoteCluster: pulumi.Output<string>;
   declare readonly leaderIndex: pulumi.Output<string>;
-  declare readonly status: pulumi.Output<FollowerStatus>;
+  declare readonly status: pulumi.Output<ObservedFollowerStatus>;
   declare readonly leaderIndexUuid: pulumi.Output<string | undefined>;
   declare readonly indexUuid: pulumi.Output<string | undefined>;
   declare readonly lag: pulumi.Output<number | undefined>;

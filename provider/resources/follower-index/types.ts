@@ -5,6 +5,12 @@ import type { TuningInputs } from "../../core/tuning";
 export type FollowerStatus = "active" | "paused" | "promoted";
 export const FOLLOWER_STATUSES: readonly FollowerStatus[] = ["active", "paused", "promoted"];
 
+/**
+ * What is observed: a declared status, or `failed` — a follower whose shard-follow task stopped with a fatal error.
+ * `_ccr/info` still says "active" for it (the task exists), so `failed` comes from `fatal_exception` in `_ccr/stats`.
+ */
+export type ObservedFollowerStatus = FollowerStatus | "failed";
+
 /** What happens to the follower's data on destroy. The leader index is never touched. */
 export type DeletePolicy = "keep" | "delete";
 export const DELETE_POLICIES: readonly DeletePolicy[] = ["keep", "delete"];
@@ -27,8 +33,8 @@ export interface FollowerIndexInputs extends TuningInputs {
   connection?: ConnectionInputs;
 }
 
-export interface FollowerIndexOutputs extends FollowerIndexInputs {
-  status: FollowerStatus;
+export interface FollowerIndexOutputs extends Omit<FollowerIndexInputs, "status"> {
+  status: ObservedFollowerStatus;
   /** The leader index UUID recorded in the follower's CCR metadata (the leader it can ever resume from). */
   leaderIndexUuid?: string;
   /** The follower index's own UUID; a new value means the index was recreated. */
