@@ -151,3 +151,31 @@ describe("fatal followers: _ccr/info says active, the shard task has stopped", (
     expect(p.outs.status).toBe("promoted");
   });
 });
+
+describe("promoting a follower that backs a data stream also promotes the data stream", () => {
+  it("pause, close, unfollow, open, then POST _data_stream/_promote/<name>", async () => {
+    await rc.create(remote);
+    const backing = ".ds-logs-2099.01.01-000001";
+    es.follow(backing, backing, "leader", { "index.hidden": "true" });
+    es.dataStreams.set("logs", { indices: [backing], replicated: true });
+    const declared = { name: backing, remoteCluster: "leader", leaderIndex: backing, connection };
+    const c = await fi.create(declared);
+    expect(c.outs.status).toBe("active");
+    es.requests = [];
+    const p = await fi.update!(backing, c.outs, { ...declared, status: "promoted" });
+    expect(writes()).toEqual([
+      `POST /${backing}/_ccr/pause_follow`, `POST /${backing}/_close`, `POST /${backing}/_ccr/unfollow`, `POST /${backing}/_open`,
+      "POST /_data_stream/_promote/logs",
+    ]);
+    expect(es.dataStreams.get("logs")!.replicated).toBe(false);
+    expect(p.outs.status).toBe("promoted");
+  });
+
+  it("a follower outside any data stream promotes only the index", async () => {
+    await rc.create(remote);
+    const c = await fi.create(args);
+    es.requests = [];
+    await fi.update!("orders-copy", c.outs, { ...args, status: "promoted" });
+    expect(writes()).toEqual(["POST /orders-copy/_ccr/pause_follow", "POST /orders-copy/_close", "POST /orders-copy/_ccr/unfollow", "POST /orders-copy/_open"]);
+  });
+});

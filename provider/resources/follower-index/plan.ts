@@ -138,6 +138,8 @@ export type FollowerObserved =
     shardCount?: number;
     /** The follower index's own UUID (`index.uuid`): a new value means it was recreated. */
     indexUuid?: string;
+    /** The data stream this follower is a backing index of, when known (read only when promoting). */
+    dataStream?: string;
     /** Shards whose shard-follow task stopped with a fatal error (`_ccr/stats`); `status` still says "active". */
     fatal?: Array<{ shard: number; type?: string; reason?: string }>;
   }
@@ -202,6 +204,7 @@ export type FollowerOp =
   | { op: "close" }
   | { op: "unfollow" }
   | { op: "open" }
+  | { op: "promoteDataStream"; dataStream: string }
   | { op: "deleteIndex" };
 
 /** A desired state that cannot be reached from what is on the cluster; the message says what to do. */
@@ -253,7 +256,11 @@ export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs
   if (obs.kind === "absent") {
     ops.push({ op: "follow", body: buildFollowRequest(desired) }, { op: "waitActive" });
     if (want === "paused") ops.push({ op: "pause" });
-    if (want === "promoted") ops.push({ op: "pause" }, { op: "close" }, { op: "unfollow" }, { op: "open" });
+    if (want === "promoted") {
+      ops.push({ op: "pause" }, { op: "close" }, { op: "unfollow" }, { op: "open" });
+      // Membership is unknown before the index exists; a declared local data stream name says it.
+      if (desired.dataStreamName) ops.push({ op: "promoteDataStream", dataStream: desired.dataStreamName });
+    }
     return ops;
   }
   if (obs.kind === "regular") {
@@ -287,6 +294,9 @@ export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs
     if (obs.open) ops.push({ op: "close" });
     ops.push({ op: "unfollow" }, { op: "open" });
     if (hasDelta) ops.push({ op: "putSettings", settings: delta });
+    // A follower data stream is "replicated" (no local rollover, CCR keeps adding backing indexes) until promoted
+    // itself (POST _data_stream/_promote, idempotent: PromoteDataStreamTransportAction).
+    if (obs.dataStream) ops.push({ op: "promoteDataStream", dataStream: obs.dataStream });
     return ops;
   }
   const retune = status === "active" && want === "active" && tuningDiffers(obs.tuning, desired);

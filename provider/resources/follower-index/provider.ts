@@ -81,6 +81,10 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
       case "open":
         await cluster.call({ resource, action: "open the index" }, { method: "POST", path: `/${idx}/_open` });
         break;
+      case "promoteDataStream":
+        await cluster.call({ resource, action: `promote data stream "${op.dataStream}"` },
+          { method: "POST", path: `/_data_stream/_promote/${encodeURIComponent(op.dataStream)}` });
+        break;
       case "deleteIndex":
         await cluster.call({ resource, action: "delete the follower index" }, { method: "DELETE", path: `/${idx}` }, [404]);
         break;
@@ -142,6 +146,14 @@ async function checkLeader(cluster: Cluster, d: FollowerIndexInputs, alias: stri
   return names.includes(expr) || names.includes(leader) ? { exists: true } : { exists: false };
 }
 
+/** The data stream an index backs (`GET _resolve/index/<name>`), read only when a follower is promoted. */
+async function dataStreamOf(cluster: Cluster, d: FollowerIndexInputs): Promise<string | undefined> {
+  const r = await cluster.call({ resource: label(KIND, d.name), action: "read data stream membership" },
+    { method: "GET", path: `/_resolve/index/${encodeURIComponent(d.name)}`, query: { expand_wildcards: "all" } }, [404]);
+  const entry = ((r.body as { indices?: Array<{ name?: string; data_stream?: string }> })?.indices ?? []).find((i) => i.name === d.name);
+  return typeof entry?.data_stream === "string" ? entry.data_stream : undefined;
+}
+
 async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: string[]): Promise<FollowerIndexOutputs> {
   const resource = label(KIND, d.name);
   const cluster = clusterOf(d, resource);
@@ -149,6 +161,7 @@ async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: stri
   const obs = await observe(cluster, d.name);
   const leader = obs.kind === "follower" && isFailed(obs) && (d.status ?? "active") === "active"
     ? await checkLeader(cluster, d, obs.remoteCluster, obs.leaderIndex) : undefined;
+  if (obs.kind === "follower" && d.status === "promoted") obs.dataStream = await dataStreamOf(cluster, d);
   let ops: FollowerOp[];
   try {
     ops = planFollower(obs, d, previouslyDeclaredSettings, leader);
