@@ -317,17 +317,20 @@ export class CcrLayer {
     return { index: f.index, total_global_checkpoint_lag: lag, shards };
   }
 
+  /**
+   * Follower stats are found through the shard-follow tasks, not by resolving an index expression
+   * (TransportFollowStatsAction.findFollowerIndicesFromShardFollowTasks): `_all` or `*` means every task, hidden
+   * followers included, and anything else is matched as exact names (no wildcard expansion), 404 when none has tasks.
+   * `_ccr/info`, by contrast, resolves with STRICT_EXPAND_OPEN_CLOSED (followInfo above): `_all` skips hidden ones.
+   */
   async followStats(expr: string): Promise<Reply> {
-    const requested = expr.split(",");
-    let names: string[];
-    try {
-      names = await this.resolveExpr(expr);
-    } catch {
-      names = [];
-    }
-    const withTasks = names.map((n) => this.follower(n)).filter((f): f is FollowerState => !!f && f.active && !this.starting.has(f.index));
-    if (!withTasks.length && !(expr === "_all" || expr === "*")) throw errors.noStatsTasks(requested);
     await this.checkLicense();
+    const requested = expr.split(",");
+    const all = requested.length === 1 && (requested[0] === "_all" || requested[0] === "*");
+    const withTasks = Object.values(this.state.followers)
+      .filter((f) => f.active && !this.starting.has(f.index) && (all || requested.includes(f.index)))
+      .sort((a, b) => a.index.localeCompare(b.index));
+    if (!withTasks.length && !all) throw errors.noStatsTasks(requested);
     return ok({ indices: withTasks.map((f) => this.indexStats(f)) });
   }
 

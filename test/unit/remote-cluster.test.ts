@@ -96,3 +96,25 @@ describe("RemoteCluster settings plans", () => {
       [{ name: "p", pattern: { remote_cluster: "leader" } }])).toEqual(['follower index "f"', 'auto-follow pattern "p"']);
   });
 });
+
+describe("RemoteCluster observation (pure)", () => {
+  it("transient wins over persistent, which wins over elasticsearch.yml", async () => {
+    const { configuredIn, effectiveSettings } = await import("../../provider/resources/remote-cluster/plan");
+    const info = { connected: true, mode: "sniff", seeds: ["h:9300"] };
+    expect(configuredIn({ persistent: {}, transient: {}, info: undefined })).toBeUndefined();
+    expect(configuredIn({ persistent: {}, transient: {}, info })).toBe("node");
+    expect(configuredIn({ persistent: { seeds: ["a:1"] }, transient: {}, info })).toBe("persistent");
+    expect(configuredIn({ persistent: { seeds: ["a:1"] }, transient: { skip_unavailable: "false" }, info })).toBe("transient");
+    expect(effectiveSettings({ persistent: { seeds: ["a:1"], skip_unavailable: "true" }, transient: { skip_unavailable: "false" } }))
+      .toEqual({ seeds: ["a:1"], skip_unavailable: "false" });
+  });
+
+  it("inputs of an elasticsearch.yml alias come from _remote/info; the model from cluster_credentials", async () => {
+    const { inputsFromInfo, securityModel } = await import("../../provider/resources/remote-cluster/plan");
+    expect(inputsFromInfo({ alias: "x" }, { mode: "proxy", proxy_address: "p:9443", server_name: "p", max_proxy_socket_connections: 18, skip_unavailable: false }))
+      .toEqual({ alias: "x", mode: "proxy", proxyAddress: "p:9443", serverName: "p", proxySocketConnections: 18, skipUnavailable: false });
+    expect(securityModel({ connected: true, cluster_credentials: "::es_redacted::" })).toBe("api_key");
+    expect(securityModel({ connected: true })).toBe("certificate");
+    expect(securityModel(undefined)).toBeUndefined();
+  });
+});
