@@ -124,7 +124,7 @@ export class Cluster {
         for (const [n, m] of Object.entries(idx)) if (typeof m?.ccr?.leader_index_uuid === "string") out.set(n, m.ccr.leader_index_uuid);
       }
       return out;
-    });
+    }, ttl);
   }
 
   /**

@@ -35,25 +35,28 @@ export class Coalesced<T> {
 
 /**
  * Per-key answers loaded in batches: keys asked for in the same turn of the event loop (a refresh wave's reads, which
- * resume together once the shared reads resolve) go out as one `load(keys)`; answers are kept until `invalidate()`.
+ * resume together once the shared reads resolve) go out as one `load(keys)`; answers are reused for `ttlMs`, like
+ * Coalesced answers, and dropped by `invalidate()`.
  */
 export class Batched<V> {
-  private answers = new Map<string, Promise<V | undefined>>();
+  /** `at` is unset while the answer is being loaded. */
+  private answers = new Map<string, { at?: number; p: Promise<V | undefined> }>();
   private queued = new Map<string, { p?: Promise<V | undefined>; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>();
   private scheduled = false;
   private generation = 0;
 
-  constructor(private readonly load: (keys: string[]) => Promise<Map<string, V>>) {}
+  constructor(private readonly load: (keys: string[]) => Promise<Map<string, V>>, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
 
   get(key: string): Promise<V | undefined> {
     const known = this.answers.get(key);
-    if (known) return known;
+    // An answer still being loaded is always shared; a loaded one only while fresh.
+    if (known && (known.at === undefined || this.now() - known.at < this.ttlMs)) return known.p;
     let entry!: { p?: Promise<V | undefined>; resolve: (v: V | undefined) => void; reject: (e: unknown) => void };
     const p = new Promise<V | undefined>((resolve, reject) => (entry = { resolve, reject }));
     entry.p = p;
     this.queued.set(key, entry);
-    this.answers.set(key, p);
-    p.catch(() => this.answers.get(key) === p && this.answers.delete(key));
+    this.answers.set(key, { p });
+    p.catch(() => this.answers.get(key)?.p === p && this.answers.delete(key));
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -75,8 +78,12 @@ export class Batched<V> {
       (m) => {
         for (const [k, w] of batch) {
           w.resolve(m.get(k));
-          // A write while this was in flight: hand the answer out, do not keep it.
-          if (gen !== this.generation && this.answers.get(k) === w.p) this.answers.delete(k);
+          const a = this.answers.get(k);
+          // A write while this was in flight: hand the answer out, do not keep it. Otherwise it is fresh from now.
+          if (a && a.p === w.p) {
+            if (gen !== this.generation) this.answers.delete(k);
+            else a.at = this.now();
+          }
         }
       },
       (e) => {

@@ -179,3 +179,21 @@ describe("promoting a follower that backs a data stream also promotes the data s
     expect(writes()).toEqual(["POST /orders-copy/_ccr/pause_follow", "POST /orders-copy/_close", "POST /orders-copy/_ccr/unfollow", "POST /orders-copy/_open"]);
   });
 });
+
+describe("leader UUID: CCR metadata is in no public API, so it is read only when it cannot be reused", () => {
+  it("refresh reuses the stored value while the follower index UUID is unchanged, and re-reads it after a recreate", async () => {
+    await rc.create(remote);
+    const c = await fi.create(args);
+    expect(c.outs).toMatchObject({ leaderIndexUuid: "uuid-orders", indexUuid: expect.any(String) });
+    es.requests = [];
+    await fi.read!("orders-copy", c.outs);
+    expect(es.requests.filter((r) => r.includes("_cluster/state"))).toEqual([]);
+    expect(es.requests).not.toContain("GET /_cluster/state/metadata");
+
+    es.follow("orders-copy", "orders-v2"); // recreated out of band: new index UUID, another leader
+    es.requests = [];
+    const r = await fi.read!("orders-copy", c.outs);
+    expect(es.requests.filter((x) => x.includes("_cluster/state"))).toEqual(["GET /_cluster/state/metadata/orders-copy"]);
+    expect(r.props).toMatchObject({ leaderIndex: "orders-v2", leaderIndexUuid: "uuid-orders-v2" });
+  });
+});
