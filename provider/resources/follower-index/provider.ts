@@ -210,7 +210,7 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
     const name = p.name ?? id;
     const cluster = clusterOf(p, label(KIND, name));
     cluster.invalidate();
-    const obs = await observe(cluster, name);
+    const obs = await observe(cluster, name, p);
     await execute(cluster, { ...p, name, status: undefined }, planFollowerDelete(obs, p.deletePolicy ?? "keep"));
   },
 });
