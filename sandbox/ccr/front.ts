@@ -78,7 +78,7 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
     if (ccrAt === 0 || ccrAt === 1) {
       const raw = (await readBody(req)).toString("utf8");
       // Followers deleted meanwhile (through the front or on the node) are gone before any _ccr answer.
-      await layer.verifyFollowers();
+      await layer.verifyFollowers().catch((e) => log(`ccr: follower check: ${(e as Error).message}`));
       send(res, await serveCcr(layer, method, seg, raw, url), q);
       return;
     }
