@@ -69,7 +69,8 @@ describe("slow restores (restoreDelayMs)", () => {
     }).then(() => "answered", (e: Error) => e.name);
     expect(first).toBe("TimeoutError");
     // During the restore: the follower exists, paused, without parameters (no shard-follow tasks yet); no stats.
-    const info = await until(() => call(p.follower, "GET", "/slow-f1/_ccr/info"), (x) => x.status === 200, 5_000, "follower index exists");
+    // (The layer records the follower right after the node created the index: wait for both, not just the index.)
+    const info = await until(() => call(p.follower, "GET", "/slow-f1/_ccr/info"), (x) => x.body?.follower_indices?.length === 1, 5_000, "follower recorded");
     expect(info.body).toEqual({ follower_indices: [{ follower_index: "slow-f1", remote_cluster: "leader", leader_index: "slow-l1", status: "paused" }] });
     expect((await call(p.follower, "GET", "/slow-f1/_ccr/stats")).status).toBe(404);
     const second = await follow("slow-f1", "slow-l1");
