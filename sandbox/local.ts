@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { EsNode, startNode, StartNodeOptions } from "./es/node";
-import { startCcrFront } from "./ccr/front";
+import { CcrFrontOptions, startCcrFront } from "./ccr/front";
 
 /**
  * A local cluster as the provider sees it: one real single-node Elasticsearch, fronted by the sandbox's EMULATED
@@ -25,6 +25,11 @@ export interface LocalClustersOptions extends Omit<StartNodeOptions, "clusterNam
   names?: string[];
   /** Put the emulated `_ccr` front in front of each node (default true). */
   ccr?: boolean;
+  /**
+   * Duration of the emulated follower restore on every front (ms, or per follower index name); default
+   * CCR_RESTORE_DELAY_MS or 300 ms. See sandbox/ccr/README.md ("Slow restores").
+   */
+  restoreDelayMs?: CcrFrontOptions["restoreDelayMs"];
 }
 
 export function defaultNames(count: number): string[] {
@@ -46,7 +51,7 @@ export async function startLocalClusters(opts: LocalClustersOptions = {}): Promi
   const clusters: LocalCluster[] = [];
   try {
     for (const [i, node] of nodes.entries()) {
-      const f = opts.ccr === false ? undefined : await startCcrFront({ node, stateDir: path.join(node.dir, "ccr-state"), log: opts.log });
+      const f = opts.ccr === false ? undefined : await startCcrFront({ node, stateDir: path.join(node.dir, "ccr-state"), log: opts.log, restoreDelayMs: opts.restoreDelayMs });
       clusters.push({
         name: names[i],
         url: f?.url ?? node.httpUrl,

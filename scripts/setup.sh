@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) set-up of everything the tests and the main job need, on a fresh machine:
 # npm packages, the compiled library, the Elasticsearch distributions (Maven Central) and the Pulumi CLI (Go).
-# Caches outside the repository are reused when present. Versions: CCR_ES_VERSIONS (default "8 9").
+# Caches outside the repository are reused when present. `npm run setup` runs only this.
+# Elasticsearch versions set up: CCR_ES_VERSIONS ("8 9"), else CCR_ES_VERSION (one version), else both 8 and 9.
+#   bash scripts/setup.sh --versions   prints the versions it would set up, and does nothing else
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "[setup $(date +%H:%M:%S)] $*"; }
 fail() { echo "[setup] ERROR: $*" >&2; exit 2; }
+es_versions="${CCR_ES_VERSIONS:-${CCR_ES_VERSION:-8 9}}"
+if [ "${1:-}" = "--versions" ]; then echo "$es_versions"; exit 0; fi
+[ $# -eq 0 ] || fail "unknown argument $1 (usage: bash scripts/setup.sh [--versions])"
 
 command -v node >/dev/null || fail "node is not on PATH: install Node.js 20 or newer"
 nodemajor=$(node -p 'process.versions.node.split(".")[0]')
@@ -29,7 +34,7 @@ ln -sfn .. node_modules/pulumi-elasticsearch-ccr
 say "tsc build"
 npm run --silent build
 
-for v in ${CCR_ES_VERSIONS:-8 9}; do
+for v in $es_versions; do
   say "Elasticsearch distribution for CCR_ES_VERSION=$v"
   CCR_ES_VERSION=$v npx tsx sandbox/cli.ts fetch || fail "no Elasticsearch distribution for CCR_ES_VERSION=$v (see the message above)"
 done

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "[test $(date +%H:%M:%S)] $*"; }
 t0=$(date +%s)
-bash scripts/setup.sh
+CCR_ES_VERSIONS="${CCR_ES_VERSIONS:-8 9}" bash scripts/setup.sh
 say "set-up took $(( $(date +%s) - t0 ))s"
 npx tsx sandbox/cli.ts cleanup
 

@@ -15,6 +15,7 @@ import { CcrLayer, Reply } from "./layer";
 import { classifyMetadataRead, decorateMetadataRead, MetadataRead, presentIndices, scopeRequest } from "./metadata-view";
 import { classifyWrite, forward, forwardBuffered, mergeBulk, readBody, splitBulk, targetsFollower } from "./proxy";
 import { register, unregister } from "./registry";
+import { prettyJson, renderAnswer, wantsPretty } from "./response";
 
 export interface CcrFront {
   url: string;
@@ -32,19 +33,28 @@ export interface CcrFrontOptions {
   reconcileMs?: number;
   /** Auto-follow coordinator period (default CCR_AUTO_FOLLOW_MS or 1000 ms). */
   autoFollowMs?: number;
+  /**
+   * How long the emulated restore of a new follower takes, before its shard-follow tasks start (default
+   * CCR_RESTORE_DELAY_MS or 300 ms); a function gives it per follower index name. `PUT _ccr/follow` with
+   * `wait_for_active_shards` >= 1 blocks for that long; during it `_ccr/info` shows the follower paused without
+   * parameters and a second PUT of the same name answers 500 `snapshot_restore_exception`.
+   */
+  restoreDelayMs?: number | ((followerIndex: string) => number);
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=UTF-8", "x-elastic-product": "Elasticsearch", "x-ccr-emulated": "true" };
 
-function send(res: http.ServerResponse, r: Reply): void {
-  const body = JSON.stringify(r.body);
+/** Sends an answer the layer made itself, with the request's filter_path / pretty / error_trace applied (response.ts). */
+function send(res: http.ServerResponse, r: Reply, q: URLSearchParams): void {
+  const body = renderAnswer(r.status, r.body, q);
   res.writeHead(r.status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 
-function envMs(name: string, dflt: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : dflt;
+function envMs(name: string, dflt: number, min = 1): number {
+  const raw = process.env[name];
+  const v = Number(raw);
+  return raw !== undefined && raw !== "" && Number.isFinite(v) && v >= min ? v : dflt;
 }
 
 export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
@@ -55,7 +65,7 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
     pollMs: opts.pollMs ?? envMs("CCR_POLL_MS", 250),
     reconcileMs: opts.reconcileMs ?? envMs("CCR_RECONCILE_MS", 5000),
     autoFollowMs: opts.autoFollowMs ?? envMs("CCR_AUTO_FOLLOW_MS", 1000),
-    restoreDelayMs: 300,
+    restoreDelayMs: restoreDelay(opts.restoreDelayMs),
   });
   const isFollower = (n: string) => n in layer.state.followers;
 
@@ -63,30 +73,42 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
     const url = new URL(req.url ?? "/", "http://front");
     const method = (req.method ?? "GET").toUpperCase();
     const seg = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const q = url.searchParams;
     const ccrAt = seg.indexOf("_ccr");
     if (ccrAt === 0 || ccrAt === 1) {
       const raw = (await readBody(req)).toString("utf8");
-      send(res, await serveCcr(layer, method, seg, raw, url));
+      // Followers deleted meanwhile (through the front or on the node) are gone before any _ccr answer.
+      await layer.verifyFollowers().catch((e) => log(`ccr: follower check: ${(e as Error).message}`));
+      send(res, await serveCcr(layer, method, seg, raw, url), q);
       return;
     }
-    const followers = Object.keys(layer.state.followers);
-    if (!followers.length) return forward(req, res, node.httpUrl);
+    if (!Object.keys(layer.state.followers).length) return forward(req, res, node.httpUrl);
+    if (method === "DELETE" && seg.length === 1) {
+      // An index deletion through the front: drop the deleted followers' state once the node has answered.
+      res.once("finish", () => void layer.verifyFollowers().catch((e) => log(`ccr: follower check after DELETE: ${(e as Error).message}`)));
+      return forward(req, res, node.httpUrl);
+    }
+    let followers = Object.keys(layer.state.followers);
     const read = classifyMetadataRead(method, url.pathname, url.searchParams);
     if (read) return serveMetadataRead(req, res, read, url, node, layer);
     const w = classifyWrite(method, url.pathname);
-    if (w.kind === "doc" && targetsFollower(w.index, isFollower, followers)) {
-      await readBody(req);
-      const e = errors.followerWrite();
-      return send(res, { status: e.status, body: e.body });
+    if ((w.kind === "doc" || w.kind === "by_query") && targetsFollower(w.index, isFollower, followers)) {
+      // Before rejecting anything: a follower deleted on the node (and maybe recreated as a regular index) is none.
+      await layer.verifyFollowers();
+      followers = Object.keys(layer.state.followers);
     }
-    if (w.kind === "by_query" && targetsFollower(w.index, isFollower, followers)) {
+    if ((w.kind === "doc" || w.kind === "by_query") && targetsFollower(w.index, isFollower, followers)) {
       await readBody(req);
       const e = errors.followerWrite();
-      return send(res, { status: e.status, body: e.body });
+      return send(res, { status: e.status, body: e.body }, q);
     }
     if (w.kind === "bulk") {
       const body = await readBody(req);
-      const split = splitBulk(body.toString("utf8"), w.index, isFollower);
+      let split = splitBulk(body.toString("utf8"), w.index, isFollower);
+      if (split.slots.some((s) => "rejected" in s)) {
+        await layer.verifyFollowers();
+        split = splitBulk(body.toString("utf8"), w.index, isFollower);
+      }
       if (!split.slots.some((s) => "rejected" in s)) return forward(req, res, node.httpUrl, body);
       let answer: any;
       if (split.forward) {
@@ -98,7 +120,7 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
         }
         answer = JSON.parse(r.body.toString("utf8"));
       }
-      return send(res, { status: 200, body: mergeBulk(split, answer) });
+      return send(res, { status: 200, body: mergeBulk(split, answer) }, q);
     }
     forward(req, res, node.httpUrl);
   };
@@ -106,9 +128,10 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
   const server = http.createServer((req, res) => {
     route(req, res).catch((e) => {
       if (res.headersSent) { res.destroy(); return; }
-      if (e instanceof EsHttpError) return send(res, { status: e.status, body: e.body });
+      const q = new URL(req.url ?? "/", "http://front").searchParams;
+      if (e instanceof EsHttpError) return send(res, { status: e.status, body: e.body }, q);
       log(`EMULATED CCR front: internal error: ${(e as Error).stack}`);
-      send(res, { status: 500, body: { error: { root_cause: [{ type: "exception", reason: (e as Error).message }], type: "exception", reason: (e as Error).message }, status: 500 } });
+      send(res, { status: 500, body: { error: { root_cause: [{ type: "exception", reason: (e as Error).message }], type: "exception", reason: (e as Error).message }, status: 500 } }, q);
     });
   });
   const port = await freePort();
@@ -137,6 +160,13 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
   };
 }
 
+/** The restore-delay knob: an option (number or per-index function), else CCR_RESTORE_DELAY_MS, else 300 ms. */
+function restoreDelay(o: CcrFrontOptions["restoreDelayMs"]): (index: string) => number {
+  if (typeof o === "function") return (i) => Math.max(0, o(i));
+  const ms = o ?? envMs("CCR_RESTORE_DELAY_MS", 300, 0);
+  return () => Math.max(0, ms);
+}
+
 /**
  * GETs that show index metadata: buffered, and the followers' CCR view (ccr custom data, following_index setting)
  * added to the node's JSON (metadata-view.ts). Non-200 or non-JSON answers are passed on untouched.
@@ -155,8 +185,7 @@ async function serveMetadataRead(req: http.IncomingMessage, res: http.ServerResp
     const out = decorateMetadataRead(read, JSON.parse(body.toString("utf8")), {
       filterPath: q.get("filter_path"), flat, present: presentIndices(read, scope.body), followers: layer.state.followers,
     });
-    const pretty = q.has("pretty") && q.get("pretty") !== "false";
-    body = Buffer.from(pretty ? JSON.stringify(out, null, 2) + "\n" : JSON.stringify(out));
+    body = Buffer.from(wantsPretty(q) ? prettyJson(out) : JSON.stringify(out));
   }
   delete headers["transfer-encoding"];
   delete headers["content-encoding"];

@@ -15,7 +15,11 @@ const ok = (body: unknown): Reply => ({ status: 200, body });
 const enc = encodeURIComponent;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface LayerOptions { node: EsNode; stateDir: string; log: (s: string) => void; pollMs: number; reconcileMs: number; autoFollowMs: number; restoreDelayMs: number }
+export interface LayerOptions {
+  node: EsNode; stateDir: string; log: (s: string) => void; pollMs: number; reconcileMs: number; autoFollowMs: number;
+  /** How long the emulated restore of a new follower takes (per follower index name). */
+  restoreDelayMs: (followerIndex: string) => number;
+}
 
 interface AutoFollowError { leader_index: string; timestamp: number; auto_follow_exception: ErrorCause }
 
@@ -38,7 +42,9 @@ export class CcrLayer {
     for (const f of Object.values(this.state.followers)) if (f.active) this.startLoop(f);
     const tick = async () => {
       if (this.stopped) return;
-      this.afRunning = this.autoFollowOnce().catch((e) => this.o.log(`ccr auto-follow: ${(e as Error).message}`));
+      this.afRunning = this.verifyFollowers()
+        .then(() => this.autoFollowOnce())
+        .catch((e) => this.o.log(`ccr auto-follow: ${(e as Error).message}`));
       await this.afRunning;
       if (!this.stopped) this.afTimer = setTimeout(tick, this.o.autoFollowMs);
     };
@@ -68,20 +74,51 @@ export class CcrLayer {
 
   private startLoop(f: FollowerState): FollowLoop {
     const existing = this.loops.get(f.index);
-    if (existing) return existing;
+    if (existing?.f === f) return existing;
+    // A loop of an earlier follower of the same name (deleted, then followed again) must never be reused: it
+    // belongs to another index UUID and may have stopped with a fatal error.
+    if (existing) void existing.stop();
     const loop = new FollowLoop(f, {
       node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), log: this.o.log,
       pollMs: this.o.pollMs, reconcileMs: this.o.reconcileMs,
-      onFollowerGone: (index) => {
-        // ShardFollowTaskCleaner: tasks of a deleted follower index are removed.
-        if (this.state.followers[index] === f) delete this.state.followers[index];
-        this.loops.delete(index);
-        this.saveNow();
-      },
+      onFollowerGone: () => this.dropFollower(f),
     });
     this.loops.set(f.index, loop);
     loop.start();
     return loop;
+  }
+
+  /**
+   * A follower index that no longer exists (or exists with another UUID) loses its CCR state and its loop, as
+   * Elasticsearch's ShardFollowTaskCleaner (x-pack/plugin/ccr, a cluster-state listener on the master) completes
+   * the shard-follow persistent tasks whose follower index is gone from the metadata; the CCR custom metadata went
+   * away with the deleted index. Only this exact follower record is dropped (a new one of the same name stays).
+   */
+  private dropFollower(f: FollowerState): void {
+    if (this.state.followers[f.index] !== f) return;
+    delete this.state.followers[f.index];
+    const loop = this.loops.get(f.index);
+    if (loop?.f === f) {
+      this.loops.delete(f.index);
+      void loop.stop();
+    }
+    this.o.log(`ccr ${f.index}: follower index deleted (uuid ${f.uuid}) → its shard-follow tasks and CCR state are removed`);
+    this.saveNow();
+  }
+
+  /**
+   * Checks every recorded follower against the node in one request (name → UUID) and drops those whose index was
+   * deleted, however it was deleted (through the front or directly on the node). Runs before every `_ccr`
+   * request, before follower write checks, after a DELETE through the front, and on the coordinator tick.
+   */
+  async verifyFollowers(): Promise<void> {
+    const known = Object.values(this.state.followers);
+    if (!known.length) return;
+    const names = known.map((f) => enc(f.index)).join(",");
+    const r = await this.o.node.request("GET", `/${names}/_settings/index.uuid?ignore_unavailable=true&allow_no_indices=true&expand_wildcards=all&filter_path=*.settings.index.uuid`);
+    if (r.status !== 200) return; // cannot tell; keep the state (a transient node error must not drop followers)
+    const uuids = (r.body ?? {}) as Record<string, { settings?: { index?: { uuid?: string } } }>;
+    for (const f of known) if (uuids[f.index]?.settings?.index?.uuid !== f.uuid) this.dropFollower(f);
   }
 
   private async stopLoop(index: string): Promise<void> {
@@ -198,7 +235,7 @@ export class CcrLayer {
     const startFollowing = async () => {
       this.starting.add(index);
       try {
-        await sleep(this.o.restoreDelayMs);
+        await sleep(this.o.restoreDelayMs(index));
         await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
         // The "restore": copy what the leader has now, then start the shard follow tasks.
         const loop = new FollowLoop(f, { node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });

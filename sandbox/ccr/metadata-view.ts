@@ -12,6 +12,7 @@
  * `GET <index>` / `_settings` have no custom data on Elasticsearch (GetIndexResponse, GetSettingsResponse).
  */
 import { simpleMatch } from "./patterns";
+import { filterPathAllows } from "./response";
 
 export const FOLLOWING_INDEX_SETTING = "index.xpack.ccr.following_index";
 
@@ -70,29 +71,8 @@ export function ccrCustomData(f: FollowerView): Record<string, string> {
   };
 }
 
-// ------------------------------------------------------------------------------------------------- filter_path
-
-/** Elasticsearch's `filter_path` for one leaf: includes (prefix match, `*` in a segment, `**` any depth) minus `-` excludes. */
-export function filterPathAllows(filterPath: string | null | undefined, leaf: string[]): boolean {
-  if (filterPath == null || filterPath === "") return true;
-  const all = filterPath.split(",").map((s) => s.trim()).filter(Boolean);
-  const inc = all.filter((s) => !s.startsWith("-"));
-  const exc = all.filter((s) => s.startsWith("-")).map((s) => s.slice(1));
-  const hit = (f: string) => prefixMatches(f.split("."), leaf);
-  return (inc.length === 0 || inc.some(hit)) && !exc.some(hit);
-}
-
-/** Does the filter match the leaf path or one of its ancestors? */
-function prefixMatches(filter: string[], path: string[]): boolean {
-  if (filter.length === 0) return true;
-  const [head, ...rest] = filter;
-  if (head === "**") {
-    for (let i = 0; i <= path.length; i++) if (prefixMatches(rest, path.slice(i))) return true;
-    return false;
-  }
-  if (path.length === 0) return false;
-  return simpleMatch(head, path[0]) && prefixMatches(rest, path.slice(1));
-}
+// filter_path of the added fields: the same matcher the front applies to the layer's own answers (response.ts).
+export { filterPathAllows } from "./response";
 
 // ------------------------------------------------------------------------------------------------- decoration
 

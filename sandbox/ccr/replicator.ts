@@ -77,7 +77,9 @@ export class FollowLoop {
     this.stopped = false;
     this.running = (async () => {
       while (!this.stopped) {
-        if (!this.fatal) await this.runOnce().catch((e) => this.deps.log(`ccr loop ${this.f.index}: ${(e as Error).message}`));
+        // A task stopped by a fatal error does nothing but still goes away with its follower index.
+        const pass = this.fatal ? this.followerPresent() : this.runOnce();
+        await pass.catch((e) => this.deps.log(`ccr loop ${this.f.index}: ${(e as Error).message}`));
         if (this.stopped) break;
         await sleep(this.deps.pollMs);
       }
@@ -101,7 +103,6 @@ export class FollowLoop {
   /** One pass: leader checks, mapping sync, per-shard catch-up. Returns true when everything known was applied. */
   async runOnce(): Promise<boolean> {
     const f = this.f;
-    const node = this.deps.node;
     let remote: Remote;
     try {
       remote = await this.deps.resolve(f.remote_cluster);
@@ -109,6 +110,9 @@ export class FollowLoop {
       this.readError(e);
       return false;
     }
+    const fmeta = await this.followerMeta();
+    if (!fmeta) return false;
+    if (fmeta.state === "close") return false;
     const lm = await remote.req("GET", `/_cluster/state/metadata/${encodeURIComponent(f.leader_index)}?filter_path=metadata.indices`);
     const lmeta = lm.body?.metadata?.indices?.[f.leader_index];
     if (!lmeta || lmeta.settings?.index?.uuid !== f.leader_uuid) {
@@ -123,14 +127,6 @@ export class FollowLoop {
       this.readError(new EsHttpError(400, { error: cause("index_closed_exception", "closed", { index_uuid: f.leader_uuid, index: f.leader_index }) }));
       return false;
     }
-    const fm = await node.request("GET", `/_cluster/state/metadata/${encodeURIComponent(f.index)}?filter_path=metadata.indices.*.state,metadata.indices.*.settings.index.uuid`);
-    const fmeta = fm.body?.metadata?.indices?.[f.index];
-    if (!fmeta || fmeta.settings?.index?.uuid !== f.uuid) {
-      this.deps.onFollowerGone(f.index);
-      this.stopped = true;
-      return false;
-    }
-    if (fmeta.state === "close") return false;
     if (lmeta.mapping_version !== f.leader_mapping_version) {
       await this.syncMapping(remote);
       f.leader_mapping_version = lmeta.mapping_version;
@@ -167,6 +163,23 @@ export class FollowLoop {
     }
     if (reconcileDue) this.lastReconcile = Date.now();
     return caughtUp;
+  }
+
+  /** The follower index's state, or undefined (and the task ends) when it was deleted or recreated. */
+  private async followerMeta(): Promise<{ state: string } | undefined> {
+    const fm = await this.deps.node.request("GET", `/_cluster/state/metadata/${encodeURIComponent(this.f.index)}?filter_path=metadata.indices.*.state,metadata.indices.*.settings.index.uuid`);
+    if (fm.status !== 200 && fm.status !== 404) return undefined; // node trouble: try again next poll
+    const fmeta = fm.body?.metadata?.indices?.[this.f.index];
+    if (!fmeta || fmeta.settings?.index?.uuid !== this.f.uuid) {
+      this.stopped = true;
+      this.deps.onFollowerGone(this.f.index);
+      return undefined;
+    }
+    return fmeta;
+  }
+
+  private async followerPresent(): Promise<void> {
+    await this.followerMeta();
   }
 
   private async syncMapping(remote: Remote): Promise<void> {

@@ -42,7 +42,8 @@ export function fetchIntegTestZip(version: string, log: (s: string) => void = ()
 /**
  * Returns the home directory of an unpacked Elasticsearch of `version`, downloading the official integ-test-zip
  * from Maven Central first when needed. The unpacked tree is cached outside the repository and shared read-only by
- * all nodes (each node gets its own config, data and logs directories).
+ * all nodes (each node gets its own config, data and logs directories). Safe when several processes do it at once:
+ * each unpacks into its own temporary directory and renames it into place; the losers use the winner's tree.
  */
 export function ensureDistribution(version: string, log: (s: string) => void = () => {}): string {
   const root = path.join(cacheRoot(), "es");
@@ -58,7 +59,19 @@ export function ensureDistribution(version: string, log: (s: string) => void = (
     if (r.status !== 0) throw new Error(`unzip of ${zip} failed: ${r.stderr}`);
     const inner = path.join(tmp, `elasticsearch-${version}`);
     if (!fs.existsSync(path.join(inner, "bin", "elasticsearch"))) throw new Error(`${zip} does not contain elasticsearch-${version}/bin/elasticsearch`);
-    fs.renameSync(inner, home);
+    try {
+      fs.renameSync(inner, home);
+    } catch (e) {
+      // Another process unpacked the same version meanwhile (each unpacks into its own temporary directory and
+      // renames it into place, so a tree at `home` is complete): renaming onto it fails with ENOTEMPTY/EEXIST.
+      // Use the winner's tree; anything else, or a tree that is not complete, is a real error.
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== "ENOTEMPTY" && code !== "EEXIST") || !fs.existsSync(path.join(home, "bin", "elasticsearch"))) {
+        throw new Error(`cannot move the unpacked Elasticsearch ${version} to ${home}: ${(e as Error).message}` +
+          (code === "ENOTEMPTY" || code === "EEXIST" ? ` (${home} exists but is incomplete: remove it and retry)` : ""));
+      }
+      log(`Elasticsearch ${version} was unpacked by another process at the same time; using its tree`);
+    }
     return home;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { runRoot } from "../paths";
 import { ensureDistribution } from "./distribution";
 import { findJdk } from "./java";
 import { esRequest, HttpAuth } from "./http";
-import { isAlive, track, untrack } from "./process-guard";
+import { groupRunning, isAlive, track, untrack } from "./process-guard";
 import { minimumJava, resolveEsVersion } from "./versions";
 import { chownTree, nodeRunAs } from "./run-as";
 import { createTlsMaterial, TlsMaterial } from "./tls";
@@ -178,8 +178,12 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
     const deadline = Date.now() + 20_000;
     while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+    // Death after SIGKILL is asynchronous: wait for the whole group (launcher and server JVM) before removing the
+    // directory it may still write to.
+    const killDeadline = Date.now() + 10_000;
+    while (groupRunning(pid) && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 100));
     untrack(pid);
-    if (!process.env.CCR_KEEP_NODE_DIRS) fs.rmSync(dir, { recursive: true, force: true });
+    if (!process.env.CCR_KEEP_NODE_DIRS) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   const deadline = t0 + (opts.startTimeoutMs ?? 180_000);
   for (;;) {

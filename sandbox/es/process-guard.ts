@@ -11,12 +11,21 @@ import { runRoot } from "../paths";
  *  3. a detached watchdog shell polls the owner's PID and kills the group when the owner is gone (covers SIGKILL
  *     of the test runner, where no hook runs).
  * `reapOrphans()` finally kills nodes whose recorded owner is dead (used by .ci/run and `ccr-sandbox cleanup`).
+ *
+ * On SIGINT/SIGTERM/SIGHUP the owner first runs the graceful shutdown tasks registered with `onShutdown` (the
+ * sandbox CLI stops its fronts and nodes there), bounded in time; then, and on every exit, whatever is still
+ * tracked is killed and its directory removed synchronously. The signal handler is the only one that exits: an
+ * async cleanup in another handler would race this one's process.exit (Ctrl-C used to leave node directories and
+ * front records behind that way).
  */
 
 const live = new Map<number, string>(); // pgid -> node dir
+const shutdownTasks = new Set<() => Promise<unknown>>();
 let hooksInstalled = false;
+let shuttingDown = false;
+const SHUTDOWN_GRACE_MS = 30_000;
 
-function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+function killGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
@@ -34,19 +43,78 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Is any process of the group still running? Zombies (dead, not yet reaped) do not count: `kill(-pgid, 0)` alone
+ * would count them, and death after SIGKILL is asynchronous.
+ */
+export function groupRunning(pgid: number): boolean {
+  if (!killGroup(pgid, 0)) return false;
+  let entries: string[];
+  try { entries = fs.readdirSync("/proc"); } catch { return true; }
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses: split after the last ')'.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
+    } catch { /* exited meanwhile */ }
+  }
+  return false;
+}
+
+/** Synchronous sleep (exit handlers cannot await). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Kills every tracked node group, waits (bounded) until the group is gone, and removes its directory: all
+ * synchronous, so it also works inside an 'exit' handler.
+ */
+function killAllNow(): void {
+  for (const [pgid, dir] of [...live.entries()]) {
+    killGroup(pgid, "SIGKILL");
+    const end = Date.now() + 5_000;
+    while (groupRunning(pgid) && Date.now() < end) sleepSync(50);
+    live.delete(pgid);
+    if (!process.env.CCR_KEEP_NODE_DIRS) {
+      try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); } catch { /* best effort at exit */ }
+    }
+  }
+}
+
 function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  // 'exit' handlers must be synchronous: SIGKILL is the only thing we can still do reliably there.
-  process.on("exit", () => {
-    for (const pgid of live.keys()) killGroup(pgid, "SIGKILL");
-  });
+  // 'exit' handlers must be synchronous.
+  process.on("exit", killAllNow);
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(sig, () => {
-      for (const pgid of live.keys()) killGroup(pgid, "SIGKILL");
-      process.exit(128 + (sig === "SIGINT" ? 2 : sig === "SIGTERM" ? 15 : 1));
+    const code = 128 + (sig === "SIGINT" ? 2 : sig === "SIGTERM" ? 15 : 1);
+    process.on(sig, () => {
+      if (shuttingDown || shutdownTasks.size === 0) {
+        // A second signal (or nothing graceful to do): stop now.
+        killAllNow();
+        process.exit(code);
+      }
+      shuttingDown = true;
+      const grace = new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref());
+      void Promise.race([Promise.allSettled([...shutdownTasks].map((t) => t())), grace]).finally(() => {
+        killAllNow();
+        process.exit(code);
+      });
     });
   }
+}
+
+/**
+ * Registers a graceful shutdown task run on SIGINT/SIGTERM/SIGHUP before the process exits (bounded to 30 s; a
+ * second signal skips it). Returns a function that unregisters it.
+ */
+export function onShutdown(task: () => Promise<unknown>): () => void {
+  installHooks();
+  shutdownTasks.add(task);
+  return () => shutdownTasks.delete(task);
 }
 
 export function track(pgid: number, dir: string): void {

@@ -2,18 +2,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startNode, EsNode } from "../../sandbox/es/node";
-import { startCcrFront, CcrFront } from "../../sandbox/ccr/front";
+import { startCcrFront, CcrFront, CcrFrontOptions } from "../../sandbox/ccr/front";
 import { esRequest } from "../../sandbox/es/http";
 
 export interface Pair { leaderNode: EsNode; followerNode: EsNode; leader: CcrFront; follower: CcrFront; dirs: string[] }
 
 export const log = (s: string) => { if (process.env.CCR_TEST_LOG) console.log(s); };
 
-export async function startPair(): Promise<Pair> {
+/** Two nodes with a front each; `front` adds options to both fronts (e.g. `restoreDelayMs`). */
+export async function startPair(front: Partial<Omit<CcrFrontOptions, "node" | "stateDir">> = {}): Promise<Pair> {
   const [leaderNode, followerNode] = await Promise.all([startNode({ log }), startNode({ log })]);
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "ccr-l-")), fs.mkdtempSync(path.join(os.tmpdir(), "ccr-f-"))];
-  const leader = await startCcrFront({ node: leaderNode, stateDir: dirs[0], log, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300 });
-  const follower = await startCcrFront({ node: followerNode, stateDir: dirs[1], log, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300 });
+  const leader = await startCcrFront({ node: leaderNode, stateDir: dirs[0], log, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300, ...front });
+  const follower = await startCcrFront({ node: followerNode, stateDir: dirs[1], log, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300, ...front });
   const r = await followerNode.request("PUT", "/_cluster/settings", { persistent: {
     "cluster.remote.leader.seeds": [leaderNode.transportAddress], "cluster.remote.self.seeds": [followerNode.transportAddress] } });
   if (r.status !== 200) throw new Error(JSON.stringify(r.body));
