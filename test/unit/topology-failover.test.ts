@@ -190,6 +190,37 @@ describe("chains", () => {
   });
 });
 
+describe("a new leader whose copy is not a follower of the old leader", () => {
+  function staleOnB(aReachable: boolean): FailoverInput {
+    const input = threeReplicas({ aReachable, writesStopped: true });
+    // b kept "issues" as a regular index from an earlier failover (never failed back): it is not a copy of a's.
+    input.observed.b.followers = input.observed.b.followers.filter((f) => f.index !== "issues");
+    input.observed.b.indexes = [{ index: "issues", docs: 80, bytes: 800 }];
+    return input;
+  }
+
+  it("refuses a planned switchover: the old leader's index would be replaced by the stale copy", () => {
+    const plan = planFailover(staleOnB(true));
+    expect(plan.steps).toEqual([]);
+    expect(plan.errors).toEqual([expect.stringMatching(/^"b" holds "issues" as a regular index \(80 documents\), not as a follower of "a" \(120 documents\)/)]);
+  });
+
+  it("refuses a planned switchover when the new leader has no copy at all", () => {
+    const input = staleOnB(true);
+    input.observed.b.indexes = [];
+    const plan = planFailover(input);
+    expect(plan.steps).toEqual([]);
+    expect(plan.errors).toEqual([expect.stringMatching(/^"b" has no copy of "a"'s index "issues" \(120 documents\)/)]);
+  });
+
+  it("in an unplanned failover it proceeds, and the preview says the stale index becomes the leader's", () => {
+    const input = staleOnB(false);
+    const plan = planFailover(input);
+    expect(plan.errors).toEqual([]);
+    expect(plan.deferred).toContainEqual(expect.stringMatching(/^"b" holds "issues" as a regular index \(80 documents\), not as a follower of "a": it becomes the leader's "issues" as it is/));
+  });
+});
+
 describe("recreated upstream indexes", () => {
   it("a follower of an index that is itself recreated is recreated too (its leader's UUID changes)", () => {
     // Before: a → b → d, a → c. After: c leads, b follows c, d still follows b. b's copy is recreated from c, so d's
@@ -310,6 +341,18 @@ describe("failover plan properties (any topology, any leader change)", () => {
     }), { numRuns: 500 });
   });
 
+  it("a planned switchover replaces an old leader's index only by a caught-up copy of it", () => {
+    fc.assert(fc.property(scenario, ({ input }) => {
+      const plan = planFailover(input);
+      const waited = new Set(plan.steps.flatMap((s) => s.kind === "waitForCatchUp" && s.cluster === input.newLeader ? s.followers.map((f) => f.index) : []));
+      for (const s of plan.steps) {
+        if (s.kind !== "repoint" || s.oldLeader !== undefined) continue;
+        expect(waited.has(s.index), `${s.index} on ${s.cluster} replaced without a caught-up copy on ${input.newLeader}`).toBe(true);
+        expect(input.observed[input.newLeader].followers.some((f) => f.index === s.index)).toBe(true);
+      }
+    }), { numRuns: 500 });
+  });
+
   it("promotes every follower of the new leader exactly once, and nothing on any other cluster", () => {
     fc.assert(fc.property(scenario, ({ input }) => {
       const plan = planFailover(input);
@@ -327,9 +370,15 @@ describe("failover plan properties (any topology, any leader change)", () => {
   it("the planned/unplanned split follows the old leader's reachability; the loss report matches the lags", () => {
     fc.assert(fc.property(scenario, ({ input }) => {
       const plan = planFailover(input);
+      const changed = input.previousLeader !== input.newLeader;
+      if (changed && !input.observed[input.newLeader].reachable) expect(plan.errors).not.toEqual([]);
       if (plan.errors.length > 0) {
         expect(plan.steps).toEqual([]);
-        expect(input.observed[input.newLeader].reachable).toBe(false);
+        // Besides an unreachable new leader, only a switchover onto a copy that is not a follower is refused.
+        if (input.observed[input.newLeader].reachable) {
+          expect(plan.mode).toBe("switchover");
+          for (const e of plan.errors) expect(e).toMatch(/as a regular index|has no copy/);
+        }
         return;
       }
       const kindsSeen = new Set(plan.steps.map((s) => s.kind));

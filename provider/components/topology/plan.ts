@@ -264,6 +264,32 @@ export function planFailover(input: FailoverInput): FailoverPlan {
   }
   if (errors.length > 0) return { steps, mode, deferred, errors };
 
+  // The new leader's copy of each index must be a follower (of the old leader, or of a cluster between them): a
+  // regular index of that name is a leftover of an earlier failover that was never failed back, and promoting it
+  // would make stale data the leader's. In a planned switchover the old leader's index would then be replaced by it,
+  // so refuse; in an unplanned one there is no better copy, so proceed and say so.
+  if (changed) {
+    const nuObs = obs(nu);
+    if (mode === "switchover") {
+      for (const i of obs(old).indexes) {
+        if (nuObs.followers.some((f) => f.index === i.index)) continue;
+        const stale = nuObs.indexes.find((x) => x.index === i.index);
+        errors.push(stale
+          ? `"${nu}" holds "${i.index}" as a regular index (${stale.docs} documents), not as a follower of "${old}" (${i.docs} documents): ` +
+            `switching would replace "${old}"'s index by it. Fail "${nu}" back first (leader "${old}", failback.discard: ` +
+            `[{ cluster: "${nu}", index: "${i.index}" }]), then switch`
+          : `"${nu}" has no copy of "${old}"'s index "${i.index}" (${i.docs} documents): the link has not followed it (yet). ` +
+            `Run up with leader "${old}" until "${nu}" follows it, then switch`);
+      }
+      if (errors.length > 0) return { steps, mode, deferred, errors };
+    } else {
+      for (const x of nuObs.indexes) {
+        deferred.push(`"${nu}" holds "${x.index}" as a regular index (${x.docs} documents), not as a follower of "${old}": it becomes the ` +
+          `leader's "${x.index}" as it is; what "${old}" took after it stopped following is not in it`);
+      }
+    }
+  }
+
   const upstreamOf = (c: string): string | undefined => input.links.find((e) => e.to === c)?.from;
   // Indexes recreated in this plan (cluster \0 index): followers of them lose their leader (new UUID) and are re-pointed too.
   const recreated = new Set<string>();
