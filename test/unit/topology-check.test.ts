@@ -1,4 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { findLoops, topologyLinks } from "../../provider/components/topology/plan";
+import type { TopologyDeclaration } from "../../provider/components/topology/types";
 import { UNKNOWN } from "../../provider/core/unknown";
 import { checkTopology } from "../../provider/components/topology/check";
 
@@ -59,6 +62,7 @@ describe("topology check", () => {
     ["docker.version", with_(docker, { docker: { version: "latest" } }), /must be major.minor.patch/],
     ["docker.heap", with_(docker, { docker: { version: "9.5.4", heap: "lots" } }), /JVM size such as "512m"/],
     ["docker.httpPortBase", with_(docker, { docker: { version: "9.5.4", httpPortBase: 0 } }), /whole number between 1 and 65535/],
+    ["docker.httpPortBase", with_(docker, { docker: { version: "9.5.4", httpPortBase: 65535 } }), /leaves no port for all 2 clusters/],
     ["docker.license", with_(docker, { docker: { version: "9.5.4", license: "basic" } }), /has no CCR; use "trial"/],
     ["docker.env.ELASTIC_PASSWORD", with_(docker, { docker: { version: "9.5.4", env: { ELASTIC_PASSWORD: "x" } } }), /secret password input/],
     ["docker", with_(valid, { docker: { version: "9.5.4" } }), /only applies to backend "docker"/],
@@ -96,6 +100,26 @@ describe("topology check", () => {
       property: "extraLinks",
       reason: expect.stringMatching(/^links primary → replica-1 \(issues, wikis-\*\) and replica-2 → replica-1 \(wikis-2026\*\) both write follower indexes on "replica-1", e\.g\. "wikis-2026x"/),
     }]);
+  });
+
+  it("property: for any follows graph, a failure names a loop exactly when the links have one, and shows it", () => {
+    const names = ["primary", "r1", "r2", "r3"];
+    const follows = fc.array(fc.option(fc.constantFrom(...names), { nil: undefined }), { minLength: 4, maxLength: 4 });
+    fc.assert(fc.property(follows, (f) => {
+      if (f.some((x, i) => x === names[i])) return; // self-follow has its own failure
+      const decl = with_(valid, { clusters: names.map((n, i) => existing(n, f[i] ? { follows: f[i] } : {})) }) as unknown as TopologyDeclaration;
+      const loops = findLoops(topologyLinks(decl));
+      const reported = checkTopology(decl).filter((x) => x.reason.startsWith("replication loop "));
+      expect(reported.length).toBe(loops.length);
+      for (const r of reported) {
+        const shown = /^replication loop ([^:]+):/.exec(r.reason)![1].split(" → ");
+        expect(shown[0]).toBe(shown.at(-1));
+        for (let i = 0; i + 1 < shown.length; i++) {
+          const to = decl.clusters.find((c) => c.name === shown[i + 1])!;
+          expect(to.follows ?? decl.leader).toBe(shown[i]);
+        }
+      }
+    }));
   });
 
   it("checks declared versions along the links (follower ≥ leader, including the patch)", () => {

@@ -1,8 +1,9 @@
+import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkTopology } from "../../provider/components/topology/check";
 import {
-  declareDockerTopology, dockerTopologySpec, engineCreateRequest, officialImage, type DockerTopologySpec,
+  declareDockerTopology, dockerEndpoints, dockerTopologySpec, engineCreateRequest, officialImage, type DockerTopologySpec,
 } from "../../provider/components/topology/docker";
 import type { TopologyDeclaration } from "../../provider/components/topology/types";
 
@@ -53,6 +54,14 @@ describe("docker backend spec (pure)", () => {
     expect(spec.pull).toEqual(["elasticsearch:9.5.4"]);
   });
 
+  it("the provider reaches each replica on its published port; the others use its container name as seed", () => {
+    expect(dockerEndpoints(spec)).toEqual({
+      primary: { urls: ["http://127.0.0.1:19200"], username: "elastic", seeds: ["ghes-primary:9300"] },
+      "replica-1": { urls: ["http://127.0.0.1:19201"], username: "elastic", seeds: ["ghes-replica-1:9300"] },
+      "replica-2": { urls: ["http://127.0.0.1:19202"], username: "elastic", seeds: ["ghes-replica-2:9300"] },
+    });
+  });
+
   it("never puts the password in the spec", () => {
     expect(JSON.stringify(spec)).not.toMatch(/ELASTIC_PASSWORD/);
   });
@@ -82,6 +91,26 @@ describe("docker backend spec (pure)", () => {
     expect(c.env.filter((e) => e.startsWith("xpack."))).toEqual([]);
     expect(c.env).toContain("path.repo=/snapshots");
     expect(d.pull).toEqual([]);
+  });
+
+  it("property: any checked declaration gives distinct containers, ports and volumes, seeds on the shared network", () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
+    fc.assert(fc.property(fc.uniqueArray(name, { minLength: 2, maxLength: 6 }), fc.integer({ min: 1024, max: 60000 }), (names, base) => {
+      const d: TopologyDeclaration = { backend: "docker", clusters: names.map((n) => ({ name: n })), leader: names[0], indexPatterns: ["x"], docker: { version: "9.5.4", httpPortBase: base } };
+      expect(checkTopology(d)).toEqual([]);
+      const s = dockerTopologySpec("t", d);
+      const distinct = <T>(xs: T[]) => expect(new Set(xs).size).toBe(xs.length);
+      distinct(s.containers.map((c) => c.name));
+      distinct(s.containers.map((c) => c.ports[0].external));
+      distinct(s.volumes.map((v) => v.name));
+      for (const c of s.containers) {
+        expect(c.network.name).toBe(s.network.name);
+        // The seed the others use is this container's alias on the shared network.
+        expect(c.network.aliases).toContain(c.seeds[0].split(":")[0]);
+        expect(c.env).toContain("discovery.type=single-node");
+        expect(c.env).toContain(`cluster.name=${c.cluster}`);
+      }
+    }));
   });
 
   it("gives the Docker Engine API the same container (the real-engine test starts exactly this)", () => {

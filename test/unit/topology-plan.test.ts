@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseVersion } from "../../provider/core/version";
 import {
-  findLoops, findNameCollisions, followerNameGlobs, formatLoop, globOverlap, topologyLinks, upgradeOrder, upgradeViolations,
+  findLoops, findNameCollisions, followerNameGlobs, formatLoop, globOverlap, renderUpgradeProcedure, topologyLinks, upgradeOrder,
+  upgradeViolations,
 } from "../../provider/components/topology/plan";
 import type { ReplicationEdge, TopologyDeclaration } from "../../provider/components/topology/types";
 import { ccrPairProblem, versionPairProblem } from "../../provider/components/topology/versions";
@@ -124,6 +125,14 @@ describe("upgrade order", () => {
 
   it("refuses a loop", () => {
     expect(() => upgradeOrder(["a", "b"], [edge("a", "b"), edge("b", "a")])).toThrow(/a → b → a/);
+  });
+
+  it("renders the procedure for an output", () => {
+    expect(renderUpgradeProcedure(["primary", "r1", "r2"], [edge("primary", "r1"), edge("r1", "r2")], "primary")).toEqual([
+      `1. upgrade "r2" (follows r1); wait until it is green and its followers are active again before the next`,
+      `2. upgrade "r1" (follows primary); wait until it is green and its followers are active again before the next`,
+      `3. upgrade "primary" (the leader, last)`,
+    ]);
   });
 
   it("property: for any tree of links, every cluster comes after every cluster that follows it", () => {

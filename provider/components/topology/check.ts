@@ -68,7 +68,13 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
       `under the same names so any of them can take over; use extraLinks for renamed copies`);
   }
 
-  if (backend === "docker") checkDocker(f, inputs.docker);
+  if (backend === "docker") {
+    checkDocker(f, inputs.docker);
+    const base = isObj(inputs.docker) ? inputs.docker.httpPortBase : undefined;
+    if (typeof base === "number" && Array.isArray(clusters) && base + clusters.length - 1 > 65535) {
+      f.add("docker.httpPortBase", `docker.httpPortBase ${base} leaves no port for all ${clusters.length} clusters (replica i publishes httpPortBase + i ≤ 65535); lower it`);
+    }
+  }
   else if (inputs.docker !== undefined) f.add("docker", `docker only applies to backend "docker"; remove it or set backend: "docker"`);
 
   // Chains.

@@ -106,6 +106,14 @@ export function dockerTopologySpec(name: string, decl: Pick<TopologyDeclaration,
   };
 }
 
+/**
+ * How the provider and the other clusters reach each replica: its published HTTP URL with the `elastic` user (the
+ * password is added by whoever holds the secret) and its transport seeds on the Docker network.
+ */
+export function dockerEndpoints(spec: DockerTopologySpec): Record<string, { urls: string[]; username: string; seeds: string[] }> {
+  return Object.fromEntries(spec.containers.map((c) => [c.cluster, { urls: [c.url], username: ELASTIC_USER, seeds: [...c.seeds] }]));
+}
+
 /** The Docker Engine API request (`POST /containers/create?name=<name>`) for the same container. */
 export function engineCreateRequest(c: ContainerSpec, password: string): { name: string; body: Record<string, unknown> } {
   const exposed: Record<string, object> = { [`${HTTP_PORT}/tcp`]: {}, [`${TRANSPORT_PORT}/tcp`]: {} };

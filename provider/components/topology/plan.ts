@@ -181,6 +181,20 @@ export function upgradeOrder(clusters: readonly string[], edges: readonly Replic
   return [...clusters].sort((a, b) => h(a) - h(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * The upgrade procedure as numbered lines, for a stack output and the preview: the order of `upgradeOrder`, each
+ * cluster with what it follows, and the condition to wait for before the next one.
+ */
+export function renderUpgradeProcedure(clusters: readonly string[], edges: readonly ReplicationEdge[], leader: string): string[] {
+  const order = upgradeOrder(clusters, edges);
+  return order.map((c, i) => {
+    const ups = [...new Set(edges.filter((e) => e.to === c).map((e) => e.from))];
+    const role = c === leader ? "the leader, last" : ups.length ? `follows ${ups.join(", ")}` : "follows nothing";
+    const then = i + 1 < order.length ? "; wait until it is green and its followers are active again before the next" : "";
+    return `${i + 1}. upgrade "${c}" (${role})${then}`;
+  });
+}
+
 export interface UpgradeViolation {
   leader: string;
   follower: string;
