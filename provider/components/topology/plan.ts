@@ -316,7 +316,6 @@ export function planFailover(input: FailoverInput): FailoverPlan {
 
   if (changed) {
     // 1. Pause first, so no pattern creates a follower of the old leader while the others are being promoted.
-    const paused = new Set<string>();
     for (const c of input.clusters) {
       if (c === old) continue;
       for (const p of obs(c).patterns) {
@@ -325,19 +324,25 @@ export function planFailover(input: FailoverInput): FailoverPlan {
           deferred.push(`"${c}" is unreachable: its auto-follow pattern "${p.name}" (follows ${p.leaderCluster}) is paused on a later up`);
           continue;
         }
-        paused.add(key(c, p.name));
         steps.push({ phase: 1, kind: "pauseAutoFollow", cluster: c, pattern: p.name, leaderCluster: p.leaderCluster });
       }
     }
 
     // 2. The followers on the new leader, and in a chain the clusters between the old leader and it, must catch up.
+    // The chain is what is observed now: from the new leader up its followers' leaders to the old leader, so
+    // `chain` ends with the new leader and `reachesOld` says whether the walk got there.
     const toPromote = obs(nu).followers;
     const lagList = (fs: readonly ObservedFollower[]) => fs.map((f) => ({ index: f.index, lagOps: f.lagOps }));
+    const chain: string[] = [];
+    let top: string | undefined = nu;
+    while (top !== undefined && top !== old && !chain.includes(top)) {
+      chain.unshift(top);
+      top = obs(top).followers[0]?.leaderCluster;
+    }
+    const reachesOld = top === old;
     if (mode === "switchover") {
       const oldIndexes = obs(old).indexes.map((i) => i.index);
       if (!input.writesStopped && oldIndexes.length > 0) steps.push({ phase: 2, kind: "blockWrites", cluster: old, indexes: oldIndexes });
-      const chain: string[] = [];
-      for (let c: string | undefined = nu; c !== undefined && c !== old && !chain.includes(c); c = obs(c).followers[0]?.leaderCluster) chain.unshift(c);
       for (const c of chain) {
         const from = obs(c).followers[0]?.leaderCluster ?? old;
         steps.push({
@@ -346,10 +351,21 @@ export function planFailover(input: FailoverInput): FailoverPlan {
         });
       }
     } else {
-      const known = toPromote.filter((f) => f.lagOps !== undefined);
+      // What the new leader lacks of the old leader's operations is its own lag plus the lag of every hop above it.
+      const lagOf = (index: string): number | undefined => {
+        if (!reachesOld) return undefined;
+        let sum = 0;
+        for (const c of chain) {
+          const lag = obs(c).followers.find((f) => f.index === index)?.lagOps;
+          if (lag === undefined) return undefined;
+          sum += lag;
+        }
+        return sum;
+      };
+      const followers = toPromote.map((f) => ({ index: f.index, lagOps: lagOf(f.index) }));
       steps.push({
-        phase: 2, kind: "reportPossibleLoss", cluster: nu, from: old, followers: lagList(toPromote),
-        totalLagOps: known.length === toPromote.length ? known.reduce((s, f) => s + (f.lagOps ?? 0), 0) : undefined,
+        phase: 2, kind: "reportPossibleLoss", cluster: nu, from: old, via: chain.slice(0, -1), followers,
+        totalLagOps: followers.every((f) => f.lagOps !== undefined) ? followers.reduce((s, f) => s + f.lagOps!, 0) : undefined,
       });
     }
 
@@ -494,7 +510,8 @@ function describeStep(s: FailoverStep): string {
     case "reportPossibleLoss": {
       const lags = s.followers.map((f) => `${f.index}: ${f.lagOps ?? "unknown"} operations`).join(", ");
       const total = s.totalLagOps === undefined ? "unknown (some lags were not observed)" : `${s.totalLagOps} operations`;
-      return `"${s.from}" is unreachable (unplanned failover): no wait. Possible loss, the lag on "${s.cluster}" at promotion: ${total}${lags ? ` (${lags})` : ""}`;
+      const via = s.via.length ? ` (through ${s.via.join(" → ")})` : "";
+      return `"${s.from}" is unreachable (unplanned failover): no wait. Possible loss, the lag on "${s.cluster}" at promotion${via}: ${total}${lags ? ` (${lags})` : ""}`;
     }
     case "promote":
       return `on "${s.cluster}": promote "${s.index}": ${s.ops.filter((o) => o !== "promoteDataStream").join(" → ")}` +

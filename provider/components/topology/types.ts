@@ -153,7 +153,8 @@ export type FailoverStep =
   | { phase: 1; kind: "pauseAutoFollow"; cluster: string; pattern: string; leaderCluster: string }
   | { phase: 2; kind: "blockWrites"; cluster: string; indexes: string[] }
   | { phase: 2; kind: "waitForCatchUp"; cluster: string; from: string; timeoutSeconds: number; followers: Array<{ index: string; lagOps?: number }> }
-  | { phase: 2; kind: "reportPossibleLoss"; cluster: string; from: string; followers: Array<{ index: string; lagOps?: number }>; totalLagOps?: number }
+  /** `lagOps` per index sums the lag of every hop from the old leader (`via` the clusters between); undefined = unknown. */
+  | { phase: 2; kind: "reportPossibleLoss"; cluster: string; from: string; via: string[]; followers: Array<{ index: string; lagOps?: number }>; totalLagOps?: number }
   | { phase: 3; kind: "promote"; cluster: string; index: string; dataStream?: string; ops: PromoteOp[] }
   /** `oldLeader` is absent when the index was a leader index (the old leader's, replaced after it caught up). */
   | { phase: 4; kind: "repoint"; cluster: string; index: string; oldLeader?: string; newLeader: string; leaderIndex: string; docs: number; bytes: number; wasCaughtUp: boolean }
