@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planFailover, renderFailoverPlan, stepWrites } from "../../provider/components/topology/plan";
+import { catchUpProgress, planFailover, renderFailoverPlan, stepWrites } from "../../provider/components/topology/plan";
 import type {
   FailoverInput, FailoverStep, ObservedCluster, ObservedFollower, ReplicationEdge,
 } from "../../provider/components/topology/types";
@@ -78,6 +78,23 @@ describe("planned switchover (old leader reachable)", () => {
     expect(text).toContain(`on "a": replace the caught-up index "issues" (it was the leader's) and follow "issues" on b`);
     expect(text).toContain(`link b → c for issues, logs-*: remote alias "b" on "c", follow existing indexes, then auto-follow (replaces pattern "app")`);
     expect(text).not.toContain("DISCARD");
+  });
+});
+
+describe("the catch-up wait's decision", () => {
+  const input = threeReplicas({ aReachable: true });
+  const wait = planFailover(input).steps.find((s) => s.kind === "waitForCatchUp") as Extract<FailoverStep, { kind: "waitForCatchUp" }>;
+
+  it("is not done while any listed follower is behind, gone or unreadable, and says which", () => {
+    expect(catchUpProgress(wait, input.observed.b)).toEqual({ done: false, last: `on "b" (following a): issues: 3 operations behind, .ds-logs-app-000001: 2 operations behind` });
+    const later = cluster({ followers: [follower("issues", "a", undefined, 120)] });
+    expect(catchUpProgress(wait, later)).toEqual({ done: false, last: `on "b" (following a): issues: lag unknown, .ds-logs-app-000001: no longer a follower` });
+    expect(catchUpProgress(wait, cluster({ reachable: false }))).toEqual({ done: false, last: `"b" is unreachable` });
+  });
+
+  it("is done when every listed follower has lag 0", () => {
+    const caughtUp = cluster({ followers: [follower("issues", "a", 0, 120), follower(".ds-logs-app-000001", "a", 0, 50)] });
+    expect(catchUpProgress(wait, caughtUp)).toEqual({ done: true });
   });
 });
 

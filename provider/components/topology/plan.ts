@@ -342,6 +342,8 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     const reachesOld = top === old;
     if (mode === "switchover") {
       const oldIndexes = obs(old).indexes.map((i) => i.index);
+      // index.blocks.* is a non-replicated setting (core/settings.ts), so the block stays on the old leader and never
+      // reaches the followers about to be promoted; it goes away with the index when step 4 replaces it.
       if (!input.writesStopped && oldIndexes.length > 0) steps.push({ phase: 2, kind: "blockWrites", cluster: old, indexes: oldIndexes });
       for (const c of chain) {
         const from = obs(c).followers[0]?.leaderCluster ?? old;
@@ -462,6 +464,25 @@ export function planFailover(input: FailoverInput): FailoverPlan {
 
   // The steps were built phase by phase above, so their order is the order of execution (property-tested).
   return { steps, mode, deferred, errors };
+}
+
+/**
+ * The decision of one poll of a `waitForCatchUp` step (the executor polls with `waitUntil`, bounded by the step's
+ * timeout): done when every listed follower on the cluster is observed with lag 0; otherwise what is still behind,
+ * for the timeout message. A follower that is gone or whose lag cannot be read is not caught up.
+ */
+export function catchUpProgress(
+  step: Extract<FailoverStep, { kind: "waitForCatchUp" }>, now: ObservedCluster,
+): { done: true } | { done: false; last: string } {
+  if (!now.reachable) return { done: false, last: `"${step.cluster}" is unreachable` };
+  const behind: string[] = [];
+  for (const want of step.followers) {
+    const f = now.followers.find((x) => x.index === want.index);
+    if (!f) behind.push(`${want.index}: no longer a follower`);
+    else if (f.lagOps === undefined) behind.push(`${want.index}: lag unknown`);
+    else if (f.lagOps > 0) behind.push(`${want.index}: ${f.lagOps} operations behind`);
+  }
+  return behind.length === 0 ? { done: true } : { done: false, last: `on "${step.cluster}" (following ${step.from}): ${behind.join(", ")}` };
 }
 
 /** Clusters from `root` down the links (breadth first), then any the links do not reach, in declaration order. */
