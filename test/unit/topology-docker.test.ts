@@ -128,6 +128,7 @@ describe("docker backend spec (pure)", () => {
           Mounts: [{ Type: "volume", Source: "ghes-primary-data", Target: "/usr/share/elasticsearch/data" }],
           RestartPolicy: { Name: "unless-stopped" },
         },
+        StopTimeout: 60,
         NetworkingConfig: { EndpointsConfig: { "ghes-ccr": { Aliases: ["ghes-primary"] } } },
       },
     });
@@ -144,6 +145,7 @@ interface Registration {
   parent: string;
   urn?: string;
   object: Record<string, unknown>;
+  retainOnDelete: boolean | undefined;
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
 }
@@ -170,6 +172,7 @@ describe("docker backend resources (Pulumi mocks)", () => {
       const reg: Registration = {
         type: req.getType(), name: req.getName(), parent: req.getParent(),
         object: req.getObject()?.toJavaScript() ?? {},
+        retainOnDelete: req.getRetainondelete(),
         dependencies: req.getDependenciesList(),
         propertyDependencies: Object.fromEntries(req.getPropertydependenciesMap().toArray().map(([k, v]: [string, any[]]) => [k, v[0] as string[]])),
       };
@@ -211,6 +214,12 @@ describe("docker backend resources (Pulumi mocks)", () => {
     for (const r of mine) expect(r.parent, r.name).toBe(parentUrn);
   });
 
+  it("destroy keeps the data volumes (the leader's data is never deleted by Pulumi) but removes containers and network", () => {
+    for (const c of ["primary", "replica-1", "replica-2"]) expect(byName(`ghes-${c}-data`).retainOnDelete, c).toBe(true);
+    expect(byName("ghes-primary").retainOnDelete).not.toBe(true);
+    expect(byName("ghes-network").retainOnDelete).not.toBe(true);
+  });
+
   it("network, volumes and image carry the spec's names", () => {
     expect(byName("ghes-network").object).toMatchObject({ name: "ghes-ccr", driver: "bridge", labels: [{ label: "es-ccr.topology", value: "ghes" }] });
     expect(byName("ghes-replica-1-data").object).toMatchObject({ name: "ghes-replica-1-data" });
@@ -228,6 +237,7 @@ describe("docker backend resources (Pulumi mocks)", () => {
       volumes: [{ volumeName: "ghes-replica-1-data", containerPath: "/usr/share/elasticsearch/data" }],
       restart: "unless-stopped",
       mustRun: true,
+      stopTimeout: 60,
     });
     expect(isSecret(c.envs)).toBe(true);
     const envs = (c.envs as { value: string[] }).value;

@@ -18,6 +18,11 @@ export const DEFAULT_HEAP = "512m";
 export const DEFAULT_HTTP_PORT_BASE = 9200;
 export const DEFAULT_BIND_ADDRESS = "127.0.0.1";
 export const ELASTIC_USER = "elastic";
+/**
+ * Seconds Docker waits after SIGTERM before SIGKILL. A node flushes and closes its shards on SIGTERM; Docker's default
+ * of 10 s can cut that short on a slow disk.
+ */
+export const STOP_TIMEOUT_SECONDS = 60;
 
 /**
  * Elastic's official image for a version: the Docker Official Image `elasticsearch`, which carries Elastic's own
@@ -132,6 +137,7 @@ export function engineCreateRequest(c: ContainerSpec, password: string): { name:
         Mounts: c.volumes.map((v) => ({ Type: "volume", Source: v.volumeName, Target: v.containerPath })),
         RestartPolicy: { Name: "unless-stopped" },
       },
+      StopTimeout: STOP_TIMEOUT_SECONDS,
       NetworkingConfig: { EndpointsConfig: { [c.network.name]: { Aliases: c.network.aliases } } },
     },
   };
@@ -147,7 +153,7 @@ export interface DockerTopologyResources {
 /**
  * Declares the spec as `@pulumi/docker` resources, children of `opts.parent`. The password reaches the containers
  * only inside a secret environment list. Each container depends on the network, its volume and (when pulled) its
- * image through the values it takes from them.
+ * image through the values it takes from them. Data volumes are retained on delete.
  */
 export function declareDockerTopology(
   name: string, spec: DockerTopologySpec, password: pulumi.Input<string>, opts: pulumi.CustomResourceOptions = {},
@@ -165,7 +171,9 @@ export function declareDockerTopology(
   const containers: Record<string, docker.Container> = {};
   const secretPassword = pulumi.secret(password);
   for (const c of spec.containers) {
-    const volume = new docker.Volume(`${name}-${c.cluster}-data`, { name: c.volumes[0].volumeName, labels: toLabels(c.labels) }, opts);
+    // retainOnDelete: `pulumi destroy` (or dropping a replica) must not delete a cluster's data, which may be the
+    // leader's; the volume stays on the engine until removed by hand (`docker volume rm`).
+    const volume = new docker.Volume(`${name}-${c.cluster}-data`, { name: c.volumes[0].volumeName, labels: toLabels(c.labels) }, { ...opts, retainOnDelete: true });
     volumes[c.cluster] = volume;
     containers[c.cluster] = new docker.Container(`${name}-${c.cluster}`, {
       name: c.name,
@@ -178,6 +186,7 @@ export function declareDockerTopology(
       labels: toLabels(c.labels),
       restart: "unless-stopped",
       mustRun: true,
+      stopTimeout: STOP_TIMEOUT_SECONDS,
     }, opts);
   }
   return { network, images, volumes, containers };
