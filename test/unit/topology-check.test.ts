@@ -136,6 +136,12 @@ describe("topology check", () => {
     expect(checkTopology(with_(valid, { clusters: UNKNOWN }))).toEqual([]);
     expect(checkTopology(with_(valid, { clusters: [existing("primary", { connection: UNKNOWN }), existing("replica-1", { seeds: UNKNOWN })] }))).toEqual([]);
     expect(checkTopology(with_(docker, { docker: UNKNOWN }))).toEqual([]);
+    // A cluster name not known yet: membership checks (leader, follows, links, failback) wait for it.
+    const later = [existing("primary"), existing("replica-1", { name: UNKNOWN })];
+    expect(checkTopology(with_(valid, { clusters: later, leader: "replica-1" }))).toEqual([]);
+    expect(checkTopology(with_(valid, { clusters: [existing("primary"), UNKNOWN], failback: { discard: [{ cluster: "replica-1", index: "x" }] } }))).toEqual([]);
+    expect(checkTopology(with_(valid, { clusters: [existing("primary", { follows: "replica-1" }), existing("replica-1", { name: UNKNOWN })] }))).toEqual([]);
+    expect(checkTopology(with_(valid, { clusters: later, extraLinks: [{ from: "primary", to: "replica-1", indexPatterns: ["a"] }] }))).toEqual([]);
   });
 
   it("never echoes credentials in a failure", () => {

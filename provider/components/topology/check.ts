@@ -26,9 +26,12 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
   const backend = inputs.backend ?? "existing";
   f.oneOf("backend", inputs.backend, ["existing", "docker"] as const);
 
-  // Clusters and their names (each name is also the remote alias the other clusters use for it).
+  // Clusters and their names (each name is also the remote alias the other clusters use for it). While a name is
+  // unknown (preview), nothing can be said about membership, so `known(n)` answers true for every name.
   const names: string[] = [];
   const clusters = inputs.clusters;
+  const namesKnown = Array.isArray(clusters) && clusters.every((c) => isObj(c) && typeof c.name === "string" && !isUnknown(c.name));
+  const known = (n: string): boolean => !namesKnown || names.includes(n);
   if (!isUnknown(clusters)) {
     if (!Array.isArray(clusters) || clusters.length < 2) {
       f.add("clusters", "clusters must list at least two clusters: the leader and one replica per other application replica, e.g. [{ name: \"primary\", … }, { name: \"replica-1\", … }]");
@@ -53,7 +56,7 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
   }
 
   const leader = f.requireString("leader", inputs.leader, "the name of the cluster that takes the application's writes");
-  if (leader !== undefined && names.length > 0 && !names.includes(leader)) {
+  if (leader !== undefined && namesKnown && !known(leader)) {
     f.add("leader", `leader "${leader}" is not one of the clusters (${names.join(", ")}); set it to one of them`);
   }
 
@@ -82,14 +85,14 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
     clusters.forEach((c, i) => {
       if (!isObj(c) || c.follows === undefined || isUnknown(c.follows)) return;
       const p = `clusters[${i}].follows`;
-      if (typeof c.follows !== "string" || !names.includes(c.follows)) f.add(p, `${p} must name another cluster of the topology (${names.join(", ")})`);
+      if (typeof c.follows !== "string" || !known(c.follows)) f.add(p, `${p} must name another cluster of the topology (${names.join(", ")})`);
       // A leader that follows someone always closes a loop (everyone else ends at the leader); the loop check shows it.
       else if (c.follows === c.name) f.add(p, `${p}: a cluster cannot follow itself (${c.name} → ${c.name}); remove follows`);
     });
   }
 
-  checkExtraLinks(f, inputs.extraLinks, names);
-  checkFailback(f, inputs.failback, names, leader);
+  checkExtraLinks(f, inputs.extraLinks, names, known);
+  checkFailback(f, inputs.failback, names, known, leader);
 
   // Loops, name collisions and versions need a fully known shape; during a preview with unknowns they wait for up.
   if (f.list.length === 0 && !containsUnknown(inputs)) {
@@ -166,7 +169,7 @@ function checkDocker(f: Failures, d: unknown): void {
   }
 }
 
-function checkExtraLinks(f: Failures, v: unknown, names: string[]): void {
+function checkExtraLinks(f: Failures, v: unknown, names: string[], known: (n: string) => boolean): void {
   if (v === undefined || isUnknown(v)) return;
   if (!Array.isArray(v)) {
     f.add("extraLinks", `extraLinks must be a list of { from, to, indexPatterns, followIndexPattern? }`);
@@ -181,7 +184,7 @@ function checkExtraLinks(f: Failures, v: unknown, names: string[]): void {
     }
     for (const end of ["from", "to"] as const) {
       const n = f.requireString(`${p}.${end}`, l[end], "the name of a cluster of the topology");
-      if (n !== undefined && names.length > 0 && !names.includes(n)) f.add(`${p}.${end}`, `${p}.${end} "${n}" is not one of the clusters (${names.join(", ")})`);
+      if (n !== undefined && !known(n)) f.add(`${p}.${end}`, `${p}.${end} "${n}" is not one of the clusters (${names.join(", ")})`);
     }
     const leaders = f.stringList(`${p}.indexPatterns`, l.indexPatterns, { nonEmpty: true, hint: "leader index patterns of this link" });
     if (l.followIndexPattern !== undefined && !isUnknown(l.followIndexPattern)) {
@@ -192,7 +195,7 @@ function checkExtraLinks(f: Failures, v: unknown, names: string[]): void {
   });
 }
 
-function checkFailback(f: Failures, v: unknown, names: string[], leader: string | undefined): void {
+function checkFailback(f: Failures, v: unknown, names: string[], known: (n: string) => boolean, leader: string | undefined): void {
   if (v === undefined || isUnknown(v)) return;
   if (!isObj(v) || !Array.isArray(v.discard)) {
     f.add("failback", `failback must be { discard: [{ cluster, index, docs? }] }`);
@@ -206,7 +209,7 @@ function checkFailback(f: Failures, v: unknown, names: string[], leader: string 
       return;
     }
     const c = f.requireString(`${p}.cluster`, d.cluster, "the former leader whose index is discarded");
-    if (c !== undefined && names.length > 0 && !names.includes(c)) f.add(`${p}.cluster`, `${p}.cluster "${c}" is not one of the clusters (${names.join(", ")})`);
+    if (c !== undefined && !known(c)) f.add(`${p}.cluster`, `${p}.cluster "${c}" is not one of the clusters (${names.join(", ")})`);
     if (c !== undefined && c === leader) f.add(`${p}.cluster`, `${p}.cluster "${c}" is the leader: the leader's indexes are never discarded; name a former leader`);
     const idx = f.requireString(`${p}.index`, d.index, "the name of the regular index to replace by a follower");
     const bad = idx === undefined ? undefined : indexNameProblem(idx);
