@@ -81,6 +81,16 @@ describe("topology check", () => {
     }]);
   });
 
+  it("reports a loop alongside unrelated failures, and while a credential is still unknown", () => {
+    const loop = [existing("primary"), existing("a", { follows: "b", seeds: undefined }), existing("b", { follows: "a", connection: { urls: ["https://b:9200"], apiKey: UNKNOWN } })];
+    const reasons = checkTopology(with_(valid, { clusters: loop })).map((x) => `${x.property}: ${x.reason}`);
+    expect(reasons).toContainEqual(expect.stringMatching(/^clusters\[1\]\.seeds: /));
+    expect(reasons).toContainEqual(expect.stringMatching(/^clusters\[1\]\.follows: replication loop a → b → a/));
+    // ... but not while the graph itself has an unknown.
+    const unknownFollows = [existing("primary"), existing("a", { follows: UNKNOWN }), existing("b", { follows: "a" })];
+    expect(checkTopology(with_(valid, { clusters: unknownFollows }))).toEqual([]);
+  });
+
   it("rejects a leader that follows a replica: the loop shows it", () => {
     const loop = with_(valid, { clusters: [existing("primary", { follows: "replica-2" }), existing("replica-1"), existing("replica-2")] });
     expect(checkTopology(loop)).toEqual([{ property: "clusters[0].follows", reason: expect.stringMatching(/^replication loop primary → replica-2 → primary/) }]);

@@ -12,6 +12,8 @@ import { PASSWORD_ENV, type TopologyDeclaration } from "./types";
 import { versionPairProblem } from "./versions";
 
 const HEAP = /^\d+[kmg]$/i;
+/** Failures that leave the link graph unreadable (the loop, collision and version checks then wait for a fix). */
+const STRUCTURAL = /^(clusters(\[\d+\](\.(name|follows|version))?)?|leader|indexPatterns(\[\d+\])?|followIndexPattern|extraLinks.*|docker(\.version)?)$/;
 const SEED = /^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 
 type Obj = Record<string, unknown>;
@@ -86,7 +88,7 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
       if (!isObj(c) || c.follows === undefined || isUnknown(c.follows)) return;
       const p = `clusters[${i}].follows`;
       if (typeof c.follows !== "string" || !known(c.follows)) f.add(p, `${p} must name another cluster of the topology (${names.join(", ")})`);
-      // A leader that follows someone always closes a loop (everyone else ends at the leader); the loop check shows it.
+      // (A leader with `follows` always closes a loop, since everyone else ends at the leader: the loop check shows it.)
       else if (c.follows === c.name) f.add(p, `${p}: a cluster cannot follow itself (${c.name} → ${c.name}); remove follows`);
     });
   }
@@ -94,8 +96,15 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
   checkExtraLinks(f, inputs.extraLinks, names, known);
   checkFailback(f, inputs.failback, names, known, leader);
 
-  // Loops, name collisions and versions need a fully known shape; during a preview with unknowns they wait for up.
-  if (f.list.length === 0 && !containsUnknown(inputs)) {
+  // Loops, name collisions and versions need a well-formed, known graph (names, leader, follows, links, patterns,
+  // versions); an unknown credential or an unrelated failure does not hold them back, a preview unknown in the graph does.
+  const graph = Array.isArray(clusters) ? {
+    clusters: clusters.map((c) => (isObj(c) ? { name: c.name, follows: c.follows, version: c.version } : c)),
+    leader: inputs.leader, indexPatterns: inputs.indexPatterns, followIndexPattern: inputs.followIndexPattern,
+    extraLinks: inputs.extraLinks, version: isObj(inputs.docker) ? inputs.docker.version : undefined,
+  } : undefined;
+  const malformed = f.list.some((x) => STRUCTURAL.test(x.property));
+  if (graph && !malformed && !containsUnknown(graph)) {
     const decl = inputs as unknown as TopologyDeclaration;
     const edges = topologyLinks(decl);
     for (const loop of findLoops(edges)) {
