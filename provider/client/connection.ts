@@ -10,8 +10,8 @@ import { isUnknown } from "../core/unknown";
 export interface ConnectionInputs {
   /** One or more node URLs of the same cluster, e.g. ["https://es1:9200"]. Tried in order on connection errors. */
   urls?: string[];
-  /** Encoded API key (base64 of id:api_key), sent as `Authorization: ApiKey …`. */
-  apiKey?: string;
+  /** API key: encoded (base64 of id:api_key, as the create API key answers) or `{ id, api_key }`. */
+  apiKey?: string | { id: string; api_key: string };
   username?: string;
   password?: string;
   /** OAuth2/JWT bearer token. */
@@ -24,21 +24,25 @@ export interface ConnectionInputs {
   insecureSkipTlsVerify?: boolean;
   /** Per-request timeout in seconds (default 60). Waits for state changes have their own bounds. */
   requestTimeoutSeconds?: number;
+  /** Gzip request bodies and accept gzip answers (default false; worth it over slow links). */
+  compression?: boolean;
 }
 
 export interface ResolvedConnection {
   urls: string[];
-  auth?: { kind: "apiKey"; apiKey: string } | { kind: "basic"; username: string; password: string } | { kind: "bearer"; token: string };
+  auth?: { kind: "apiKey"; apiKey: string | { id: string; api_key: string } } | { kind: "basic"; username: string; password: string } | { kind: "bearer"; token: string };
   caCert?: string;
   caFingerprint?: string;
   insecureSkipTlsVerify: boolean;
   requestTimeoutMs: number;
+  compression: boolean;
 }
 
 export const CONFIG_NAMESPACE = "elasticsearch-ccr";
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const CONFIG_KEYS: readonly (keyof ConnectionInputs)[] = [
   "urls", "apiKey", "username", "password", "bearerToken", "caCert", "caFingerprint", "insecureSkipTlsVerify", "requestTimeoutSeconds",
+  "compression",
 ];
 
 /** Reads `elasticsearch-ccr:<key>` values (stack config arrives as strings; lists and numbers as JSON). */
@@ -49,8 +53,10 @@ export function connectionFromConfig(get: (key: string) => string | undefined): 
     if (raw === undefined || raw === "") continue;
     if (key === "urls") {
       out.urls = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",").map((s) => s.trim()).filter(Boolean);
-    } else if (key === "insecureSkipTlsVerify") {
+    } else if (key === "insecureSkipTlsVerify" || key === "compression") {
       out[key] = raw === "true";
+    } else if (key === "apiKey" && raw.trim().startsWith("{")) {
+      out.apiKey = JSON.parse(raw);
     } else if (key === "requestTimeoutSeconds") {
       out[key] = Number(raw);
     } else {
@@ -93,6 +99,13 @@ export function checkConnection(f: Failures, v: unknown, property = "connection"
     f.add(`${property}.insecureSkipTlsVerify`, `${property}.insecureSkipTlsVerify cannot be combined with caCert/caFingerprint; remove one`);
   }
   f.optionalBoolean(`${property}.insecureSkipTlsVerify`, c.insecureSkipTlsVerify);
+  f.optionalBoolean(`${property}.compression`, c.compression);
+  if (c.apiKey !== undefined && !isUnknown(c.apiKey) && typeof c.apiKey !== "string") {
+    const k = c.apiKey as Record<string, unknown>;
+    if (!k || typeof k !== "object" || Array.isArray(k) || typeof k.id !== "string" || typeof k.api_key !== "string" || Object.keys(k).length !== 2) {
+      f.add(`${property}.apiKey`, `${property}.apiKey must be the encoded key (a string, base64 of id:api_key) or { id: "…", api_key: "…" }`);
+    }
+  }
   if (c.requestTimeoutSeconds !== undefined && !isUnknown(c.requestTimeoutSeconds) &&
       (typeof c.requestTimeoutSeconds !== "number" || !(c.requestTimeoutSeconds > 0))) {
     f.add(`${property}.requestTimeoutSeconds`, `${property}.requestTimeoutSeconds must be a positive number of seconds`);
@@ -131,6 +144,7 @@ export function resolveConnection(c: ConnectionInputs, resource: string): Resolv
     caFingerprint: c.caFingerprint?.replace(/:/g, "").toUpperCase(),
     insecureSkipTlsVerify: c.insecureSkipTlsVerify === true,
     requestTimeoutMs: (c.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+    compression: c.compression === true,
   };
 }
 

@@ -161,7 +161,8 @@ export class FakeEs implements Transport {
         const u = new URL(req.url ?? "/", "http://x");
         const text = Buffer.concat(chunks).toString();
         const r = await this.request({ method: req.method as HttpRequest["method"], path: u.pathname, body: text ? JSON.parse(text) : undefined });
-        res.writeHead(r.status, { "content-type": "application/json" });
+        // Elasticsearch names itself on every answer; the official client refuses 2xx answers without it.
+        res.writeHead(r.status, { "content-type": "application/json", "x-elastic-product": "Elasticsearch" });
         res.end(JSON.stringify(r.body));
       });
     });
