@@ -8,8 +8,13 @@ import { isUnknown } from "../core/unknown";
  * `elasticsearch-ccr:` namespace, read by the dynamic provider's `configure`. Per-resource fields win field by field.
  */
 export interface ConnectionInputs {
-  /** One or more node URLs of the same cluster, e.g. ["https://es1:9200"]. Tried in order on connection errors. */
+  /**
+   * One or more node URLs of the same cluster, e.g. ["https://es1:9200"]. Requests go round-robin to the live ones; a
+   * node that fails is skipped until a ping finds it alive again, and a retry goes to the next node.
+   */
   urls?: string[];
+  /** Elastic Cloud ID (`<name>:<base64 of host$es-id$kibana-id>`, from the deployment page), instead of `urls`. */
+  cloudId?: string;
   /** API key: encoded (base64 of id:api_key, as the create API key answers) or `{ id, api_key }`. */
   apiKey?: string | { id: string; api_key: string };
   username?: string;
@@ -42,7 +47,7 @@ export const CONFIG_NAMESPACE = "elasticsearch-ccr";
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const CONFIG_KEYS: readonly (keyof ConnectionInputs)[] = [
   "urls", "apiKey", "username", "password", "bearerToken", "caCert", "caFingerprint", "insecureSkipTlsVerify", "requestTimeoutSeconds",
-  "compression",
+  "compression", "cloudId",
 ];
 
 /** Reads `elasticsearch-ccr:<key>` values (stack config arrives as strings; lists and numbers as JSON). */
@@ -69,6 +74,9 @@ export function connectionFromConfig(get: (key: string) => string | undefined): 
 export function mergeConnection(resource: ConnectionInputs | undefined, defaults: ConnectionInputs): ConnectionInputs {
   const merged: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(resource ?? {})) if (v !== undefined && v !== null) merged[k] = v;
+  // Where the cluster is, is one choice too: a resource's own urls or cloudId replaces the other from config.
+  if (resource?.urls !== undefined) delete merged.cloudId;
+  if (resource?.cloudId !== undefined) delete merged.urls;
   // Auth is one choice: a resource that names its own credentials must not silently inherit another kind from config.
   if (resource && (resource.apiKey || resource.username || resource.bearerToken)) {
     for (const k of ["apiKey", "username", "password", "bearerToken"] as const) if (resource[k] === undefined) delete merged[k];
@@ -87,6 +95,12 @@ export function checkConnection(f: Failures, v: unknown, property = "connection"
   if (c.urls !== undefined && !isUnknown(c.urls)) {
     if (!Array.isArray(c.urls) || c.urls.length === 0) f.add(`${property}.urls`, `${property}.urls must be a non-empty list of node URLs such as ["https://es:9200"]`);
     else c.urls.forEach((u, i) => urlProblem(f, `${property}.urls[${i}]`, u));
+  }
+  if (c.cloudId !== undefined && !isUnknown(c.cloudId)) {
+    if (c.urls !== undefined) f.add(`${property}.cloudId`, `${property}: set either urls or cloudId, not both`);
+    else if (typeof c.cloudId !== "string" || !cloudIdUrl(c.cloudId)) {
+      f.add(`${property}.cloudId`, `${property}.cloudId is not an Elastic Cloud ID; copy it from the deployment page (it looks like "name:ZXUt…")`);
+    }
   }
   const kinds = [c.apiKey !== undefined, c.username !== undefined || c.password !== undefined, c.bearerToken !== undefined].filter(Boolean).length;
   if (kinds > 1) f.add(property, `${property}: set only one of apiKey, username/password or bearerToken`);
@@ -130,15 +144,16 @@ function urlProblem(f: Failures, property: string, u: unknown): void {
 export function resolveConnection(c: ConnectionInputs, resource: string): ResolvedConnection {
   const f = new Failures();
   checkConnection(f, c);
-  if (!c.urls || c.urls.length === 0) {
-    f.add("connection.urls", `no cluster URL: set connection.urls on ${resource} or stack config ${CONFIG_NAMESPACE}:urls`);
+  const urls = c.urls ?? (c.cloudId ? [cloudIdUrl(c.cloudId)!] : undefined);
+  if (!urls || urls.length === 0) {
+    f.add("connection.urls", `no cluster URL: set connection.urls (or cloudId) on ${resource} or stack config ${CONFIG_NAMESPACE}:urls`);
   }
   if (f.list.length) throw new Error(`${resource}: invalid connection: ${f.list.map((x) => x.reason).join("; ")}`);
   const auth: ResolvedConnection["auth"] = c.apiKey ? { kind: "apiKey", apiKey: c.apiKey }
     : c.username ? { kind: "basic", username: c.username, password: c.password ?? "" }
     : c.bearerToken ? { kind: "bearer", token: c.bearerToken } : undefined;
   return {
-    urls: c.urls!.map((u) => u.replace(/\/+$/, "")),
+    urls: urls!.map((u) => u.replace(/\/+$/, "")),
     auth,
     caCert: c.caCert,
     caFingerprint: c.caFingerprint?.replace(/:/g, "").toUpperCase(),
@@ -146,6 +161,18 @@ export function resolveConnection(c: ConnectionInputs, resource: string): Resolv
     requestTimeoutMs: (c.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
     compression: c.compression === true,
   };
+}
+
+/**
+ * The Elasticsearch URL of an Elastic Cloud ID: `<name>:` then base64 of `<host[:port]>$<es-id>$<kibana-id>`, giving
+ * `https://<es-id>.<host[:port]>` (what the official client's `cloud` option does). Undefined if malformed.
+ */
+export function cloudIdUrl(id: string): string | undefined {
+  const encoded = id.slice(id.indexOf(":") + 1);
+  if (!id.includes(":") || !/^[A-Za-z0-9+/=_-]+$/.test(encoded)) return undefined;
+  const [host, es] = Buffer.from(encoded, "base64").toString("utf8").split("$");
+  if (!host || !es || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(host) || !/^[A-Za-z0-9-]+$/.test(es)) return undefined;
+  return `https://${es}.${host}`;
 }
 
 /** The cluster as it may appear in messages: origins only, no credentials. */

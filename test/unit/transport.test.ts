@@ -8,7 +8,10 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { Cluster } from "../../provider/client/cluster";
-import { ConnectionInputs, resolveConnection } from "../../provider/client/connection";
+import {
+  checkConnection, cloudIdUrl, ConnectionInputs, connectionFromConfig, mergeConnection, resolveConnection,
+} from "../../provider/client/connection";
+import { Failures } from "../../provider/core/check";
 import { nodeTransport, Transport, TransportFailure } from "../../provider/client/http";
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer }
@@ -149,5 +152,32 @@ describe("runtime transport (@elastic/elasticsearch)", () => {
     const e = await transport({ urls: [s.url] }).request({ method: "GET", path: "/" }).catch((x) => x);
     expect(e).toMatchObject({ code: "PRODUCT_NOT_SUPPORTED" });
     expect(e.message).toMatch(/not identify itself as Elasticsearch/);
+  });
+});
+
+describe("connection inputs the client adds", () => {
+  const problems = (c: unknown) => {
+    const f = new Failures();
+    checkConnection(f, c);
+    return f.list;
+  };
+  const id = `prod:${Buffer.from("us-east-1.aws.found.io:9243$abc123$kib456").toString("base64")}`;
+
+  it("cloudId resolves to the deployment's Elasticsearch URL, and is checked", () => {
+    expect(cloudIdUrl(id)).toBe("https://abc123.us-east-1.aws.found.io:9243");
+    expect(resolveConnection({ cloudId: id, apiKey: "k" }, "t").urls).toEqual(["https://abc123.us-east-1.aws.found.io:9243"]);
+    expect(problems({ cloudId: "nonsense" })).toEqual([{ property: "connection.cloudId", reason: expect.stringMatching(/not an Elastic Cloud ID/) }]);
+    expect(problems({ cloudId: id, urls: ["https://x:9200"] })).toEqual([{ property: "connection.cloudId", reason: expect.stringMatching(/either urls or cloudId/) }]);
+    // A resource's own urls replace a cloudId from stack config, and the other way round.
+    expect(mergeConnection({ urls: ["https://x:9200"] }, { cloudId: id })).toEqual({ urls: ["https://x:9200"] });
+    expect(mergeConnection({ cloudId: id }, { urls: ["https://x:9200"] })).toEqual({ cloudId: id });
+  });
+
+  it("apiKey as { id, api_key } and compression are checked and read from stack config", () => {
+    expect(problems({ urls: ["https://x:9200"], apiKey: { id: "a", api_key: "b" }, compression: true })).toEqual([]);
+    expect(problems({ apiKey: { id: "a" } })).toEqual([{ property: "connection.apiKey", reason: expect.stringMatching(/encoded key .* or \{ id: "…", api_key: "…" \}/) }]);
+    expect(problems({ compression: "yes" }).map((p) => p.property)).toEqual(["connection.compression"]);
+    const cfg = connectionFromConfig((k) => ({ "elasticsearch-ccr:apiKey": '{"id":"a","api_key":"b"}', "elasticsearch-ccr:compression": "true", "elasticsearch-ccr:cloudId": id } as Record<string, string>)[k]);
+    expect(cfg).toEqual({ apiKey: { id: "a", api_key: "b" }, compression: true, cloudId: id });
   });
 });
