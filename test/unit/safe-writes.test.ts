@@ -189,6 +189,39 @@ describe("FollowerIndex: lost answers, slow restores, already done", () => {
   });
 });
 
+describe("every step tolerates its own \"already done\" (guards: these passed before)", () => {
+  /** Applies each step's effect out of band right before our request arrives, so every answer is "already done". */
+  function doneJustBefore(effects: Record<string, (name: string) => void>) {
+    es.onRequest = (req) => {
+      const m = /^\/([^/]+)\/(_ccr\/\w+|_close|_open)$/.exec(req.path) ?? /^\/([^/_][^/]*)$/.exec(req.path);
+      const key = m ? `${req.method} ${m[2] ?? ""}` : "";
+      if (m && effects[key]) effects[key](decodeURIComponent(m[1]));
+    };
+  }
+
+  it("destroy: pause of paused, close of closed, unfollow of a regular index, delete of a missing one", async () => {
+    const c = await fi.create({ ...args, deletePolicy: "delete" });
+    doneJustBefore({
+      "POST _ccr/pause_follow": (n) => { es.indices.get(n)!.follower!.active = false; },
+      "POST _close": (n) => { es.indices.get(n)!.open = false; },
+      "POST _ccr/unfollow": (n) => { es.indices.get(n)!.follower = undefined; },
+      "DELETE ": (n) => { es.indices.delete(n); },
+    });
+    await fi.delete!("orders-copy", c.outs);
+    expect(es.indices.has("orders-copy")).toBe(false);
+  });
+
+  it("auto-follow pattern: pause of a paused pattern, delete of a deleted one", async () => {
+    const p = await afp.create({ name: "logs", remoteCluster: "leader", leaderIndexPatterns: ["logs-*"], connection });
+    es.onRequest = (req) => { if (req.path.endsWith("/pause")) es.patterns.get("logs")!.active = false; };
+    const u = await afp.update!("logs", p.outs, { name: "logs", remoteCluster: "leader", leaderIndexPatterns: ["logs-*"], active: false, connection });
+    expect(u.outs.active).toBe(false);
+    es.onRequest = (req) => { if (req.method === "DELETE") es.patterns.delete("logs"); };
+    await afp.delete!("logs", u.outs);
+    expect(es.patterns.has("logs")).toBe(false);
+  });
+});
+
 describe("RemoteCluster and AutoFollowPattern: lost answers", () => {
   it("a lost answer to the remote cluster settings write is not resent", async () => {
     es.loseResponses = [{ method: "PUT", path: /^\/_cluster\/settings$/ }];
