@@ -3,7 +3,7 @@ import { chunkIndexNames, followersMissingFromInfo } from "../core/index-meta";
 import type { FlatSettings } from "../core/settings";
 import { Batched, Coalesced } from "./coalesce";
 import { clusterLabel, connectionKey, ResolvedConnection } from "./connection";
-import { CcrError, connectionError, ErrorContext, responseError } from "./errors";
+import { CcrError, connectionError, ErrorContext, errorBody, OutcomeUnknown, responseError } from "./errors";
 import { HttpRequest, HttpResponse, nodeTransport, Transport, TransportFailure } from "./http";
 import { backoffDelay, DEFAULT_RETRY, isTransientCode, isTransientStatus, realSleep, RetryPolicy, Sleep } from "./retry";
 
@@ -157,26 +157,41 @@ export class Cluster {
   }
 
   /**
-   * Sends a request, retrying transient failures (429, 502–504, connection resets) with bounded backoff. Statuses in
-   * `ignore` resolve; any other status ≥ 400 throws a mapped CcrError.
+   * Sends a request, retrying transient failures with bounded backoff; this is the only place that retries (the
+   * client's own retries are off). Statuses in `ignore` resolve; any other status ≥ 400 throws a mapped CcrError.
+   *
+   * GET/HEAD change nothing, so any transient failure (429, 502–504, resets, timeouts) is retried. A write is resent
+   * only when it was certainly not applied: refused before it left (no connection was made), or answered 429/503
+   * (rejected before execution). A write that was sent and got no answer (timeout, reset) or a gateway's 502/504
+   * (which may have forwarded it) raises OutcomeUnknown instead: the executors read the cluster and re-plan, because
+   * resending e.g. PUT follow during its restore answers 500 snapshot_restore_exception, and resume of a resumed
+   * follower 400 resource_already_exists_exception.
    */
   async call(c: CallContext, req: HttpRequest, ignore: number[] = []): Promise<HttpResponse> {
-    if (req.method !== "GET" && req.method !== "HEAD") this.invalidate();
+    const idempotent = req.method === "GET" || req.method === "HEAD";
+    if (!idempotent) this.invalidate();
     let lastStatus: HttpResponse | undefined;
     let lastFailure: TransportFailure | undefined;
     for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
       if (attempt > 0) await this.sleep(backoffDelay(attempt - 1, this.retry));
+      let res: HttpResponse;
       try {
-        const res = await this.transport.request(req);
-        lastFailure = undefined;
-        if (res.status < 400 || ignore.includes(res.status)) return res;
-        lastStatus = res;
-        if (!isTransientStatus(res.status)) break;
+        res = await this.transport.request(req);
       } catch (e) {
         if (!(e instanceof TransportFailure)) throw e;
         lastFailure = e;
         if (!isTransientCode(e.code)) break;
+        if (!idempotent && e.sent) throw new OutcomeUnknown(this.ctx(c), `${e.code}: ${e.message}`, e.code);
+        continue;
       }
+      lastFailure = undefined;
+      if (res.status < 400 || ignore.includes(res.status)) return res;
+      lastStatus = res;
+      if (!idempotent && (res.status === 502 || res.status === 504)) {
+        const err = errorBody(res.body);
+        throw new OutcomeUnknown(this.ctx(c), `HTTP ${res.status}${err?.type ? ` ${err.type}` : ""}${err?.reason ? `: ${err.reason}` : ""}`);
+      }
+      if (!isTransientStatus(res.status)) break;
     }
     if (lastFailure) throw connectionError(this.ctx(c), lastFailure.code, lastFailure.message);
     throw responseError(this.ctx(c), lastStatus!.status, lastStatus!.body);

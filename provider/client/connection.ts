@@ -8,10 +8,15 @@ import { isUnknown } from "../core/unknown";
  * `elasticsearch-ccr:` namespace, read by the dynamic provider's `configure`. Per-resource fields win field by field.
  */
 export interface ConnectionInputs {
-  /** One or more node URLs of the same cluster, e.g. ["https://es1:9200"]. Tried in order on connection errors. */
+  /**
+   * One or more node URLs of the same cluster, e.g. ["https://es1:9200"]. Requests go round-robin to the live ones; a
+   * node that fails is skipped until a ping finds it alive again, and a retry goes to the next node.
+   */
   urls?: string[];
-  /** Encoded API key (base64 of id:api_key), sent as `Authorization: ApiKey …`. */
-  apiKey?: string;
+  /** Elastic Cloud ID (`<name>:<base64 of host$es-id$kibana-id>`, from the deployment page), instead of `urls`. */
+  cloudId?: string;
+  /** API key: encoded (base64 of id:api_key, as the create API key answers) or `{ id, api_key }`. */
+  apiKey?: string | { id: string; api_key: string };
   username?: string;
   password?: string;
   /** OAuth2/JWT bearer token. */
@@ -24,21 +29,25 @@ export interface ConnectionInputs {
   insecureSkipTlsVerify?: boolean;
   /** Per-request timeout in seconds (default 60). Waits for state changes have their own bounds. */
   requestTimeoutSeconds?: number;
+  /** Gzip request bodies and accept gzip answers (default false; worth it over slow links). */
+  compression?: boolean;
 }
 
 export interface ResolvedConnection {
   urls: string[];
-  auth?: { kind: "apiKey"; apiKey: string } | { kind: "basic"; username: string; password: string } | { kind: "bearer"; token: string };
+  auth?: { kind: "apiKey"; apiKey: string | { id: string; api_key: string } } | { kind: "basic"; username: string; password: string } | { kind: "bearer"; token: string };
   caCert?: string;
   caFingerprint?: string;
   insecureSkipTlsVerify: boolean;
   requestTimeoutMs: number;
+  compression: boolean;
 }
 
 export const CONFIG_NAMESPACE = "elasticsearch-ccr";
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const CONFIG_KEYS: readonly (keyof ConnectionInputs)[] = [
   "urls", "apiKey", "username", "password", "bearerToken", "caCert", "caFingerprint", "insecureSkipTlsVerify", "requestTimeoutSeconds",
+  "compression", "cloudId",
 ];
 
 /** Reads `elasticsearch-ccr:<key>` values (stack config arrives as strings; lists and numbers as JSON). */
@@ -49,8 +58,10 @@ export function connectionFromConfig(get: (key: string) => string | undefined): 
     if (raw === undefined || raw === "") continue;
     if (key === "urls") {
       out.urls = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",").map((s) => s.trim()).filter(Boolean);
-    } else if (key === "insecureSkipTlsVerify") {
+    } else if (key === "insecureSkipTlsVerify" || key === "compression") {
       out[key] = raw === "true";
+    } else if (key === "apiKey" && raw.trim().startsWith("{")) {
+      out.apiKey = JSON.parse(raw);
     } else if (key === "requestTimeoutSeconds") {
       out[key] = Number(raw);
     } else {
@@ -63,6 +74,9 @@ export function connectionFromConfig(get: (key: string) => string | undefined): 
 export function mergeConnection(resource: ConnectionInputs | undefined, defaults: ConnectionInputs): ConnectionInputs {
   const merged: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(resource ?? {})) if (v !== undefined && v !== null) merged[k] = v;
+  // Where the cluster is, is one choice too: a resource's own urls or cloudId replaces the other from config.
+  if (resource?.urls !== undefined) delete merged.cloudId;
+  if (resource?.cloudId !== undefined) delete merged.urls;
   // Auth is one choice: a resource that names its own credentials must not silently inherit another kind from config.
   if (resource && (resource.apiKey || resource.username || resource.bearerToken)) {
     for (const k of ["apiKey", "username", "password", "bearerToken"] as const) if (resource[k] === undefined) delete merged[k];
@@ -82,6 +96,12 @@ export function checkConnection(f: Failures, v: unknown, property = "connection"
     if (!Array.isArray(c.urls) || c.urls.length === 0) f.add(`${property}.urls`, `${property}.urls must be a non-empty list of node URLs such as ["https://es:9200"]`);
     else c.urls.forEach((u, i) => urlProblem(f, `${property}.urls[${i}]`, u));
   }
+  if (c.cloudId !== undefined && !isUnknown(c.cloudId)) {
+    if (c.urls !== undefined) f.add(`${property}.cloudId`, `${property}: set either urls or cloudId, not both`);
+    else if (typeof c.cloudId !== "string" || !cloudIdUrl(c.cloudId)) {
+      f.add(`${property}.cloudId`, `${property}.cloudId is not an Elastic Cloud ID; copy it from the deployment page (it looks like "name:ZXUt…")`);
+    }
+  }
   const kinds = [c.apiKey !== undefined, c.username !== undefined || c.password !== undefined, c.bearerToken !== undefined].filter(Boolean).length;
   if (kinds > 1) f.add(property, `${property}: set only one of apiKey, username/password or bearerToken`);
   if (c.username !== undefined && c.password === undefined) f.add(`${property}.password`, `${property}.password is required when username is set`);
@@ -93,6 +113,13 @@ export function checkConnection(f: Failures, v: unknown, property = "connection"
     f.add(`${property}.insecureSkipTlsVerify`, `${property}.insecureSkipTlsVerify cannot be combined with caCert/caFingerprint; remove one`);
   }
   f.optionalBoolean(`${property}.insecureSkipTlsVerify`, c.insecureSkipTlsVerify);
+  f.optionalBoolean(`${property}.compression`, c.compression);
+  if (c.apiKey !== undefined && !isUnknown(c.apiKey) && typeof c.apiKey !== "string") {
+    const k = c.apiKey as Record<string, unknown>;
+    if (!k || typeof k !== "object" || Array.isArray(k) || typeof k.id !== "string" || typeof k.api_key !== "string" || Object.keys(k).length !== 2) {
+      f.add(`${property}.apiKey`, `${property}.apiKey must be the encoded key (a string, base64 of id:api_key) or { id: "…", api_key: "…" }`);
+    }
+  }
   if (c.requestTimeoutSeconds !== undefined && !isUnknown(c.requestTimeoutSeconds) &&
       (typeof c.requestTimeoutSeconds !== "number" || !(c.requestTimeoutSeconds > 0))) {
     f.add(`${property}.requestTimeoutSeconds`, `${property}.requestTimeoutSeconds must be a positive number of seconds`);
@@ -117,21 +144,35 @@ function urlProblem(f: Failures, property: string, u: unknown): void {
 export function resolveConnection(c: ConnectionInputs, resource: string): ResolvedConnection {
   const f = new Failures();
   checkConnection(f, c);
-  if (!c.urls || c.urls.length === 0) {
-    f.add("connection.urls", `no cluster URL: set connection.urls on ${resource} or stack config ${CONFIG_NAMESPACE}:urls`);
+  const urls = c.urls ?? (c.cloudId ? [cloudIdUrl(c.cloudId)!] : undefined);
+  if (!urls || urls.length === 0) {
+    f.add("connection.urls", `no cluster URL: set connection.urls (or cloudId) on ${resource} or stack config ${CONFIG_NAMESPACE}:urls`);
   }
   if (f.list.length) throw new Error(`${resource}: invalid connection: ${f.list.map((x) => x.reason).join("; ")}`);
   const auth: ResolvedConnection["auth"] = c.apiKey ? { kind: "apiKey", apiKey: c.apiKey }
     : c.username ? { kind: "basic", username: c.username, password: c.password ?? "" }
     : c.bearerToken ? { kind: "bearer", token: c.bearerToken } : undefined;
   return {
-    urls: c.urls!.map((u) => u.replace(/\/+$/, "")),
+    urls: urls!.map((u) => u.replace(/\/+$/, "")),
     auth,
     caCert: c.caCert,
     caFingerprint: c.caFingerprint?.replace(/:/g, "").toUpperCase(),
     insecureSkipTlsVerify: c.insecureSkipTlsVerify === true,
     requestTimeoutMs: (c.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+    compression: c.compression === true,
   };
+}
+
+/**
+ * The Elasticsearch URL of an Elastic Cloud ID: `<name>:` then base64 of `<host[:port]>$<es-id>$<kibana-id>`, giving
+ * `https://<es-id>.<host[:port]>` (what the official client's `cloud` option does). Undefined if malformed.
+ */
+export function cloudIdUrl(id: string): string | undefined {
+  const encoded = id.slice(id.indexOf(":") + 1);
+  if (!id.includes(":") || !/^[A-Za-z0-9+/=_-]+$/.test(encoded)) return undefined;
+  const [host, es] = Buffer.from(encoded, "base64").toString("utf8").split("$");
+  if (!host || !es || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(host) || !/^[A-Za-z0-9-]+$/.test(es)) return undefined;
+  return `https://${es}.${host}`;
 }
 
 /** The cluster as it may appear in messages: origins only, no credentials. */

@@ -93,10 +93,16 @@ const RULES: readonly Rule[] = [
   },
   { status: 401, fix: "Authentication failed: check the connection's apiKey, username/password or bearer token (a secret input or stack config elasticsearch-ccr:*)." },
   {
+    // RestoreService's answer when the follow's restore finds an open index with the follower's name. The provider
+    // only sends PUT follow after reading that no such index exists, so it appeared since: almost always this very
+    // follower, whose restore an earlier follow request started (one whose answer was lost or timed out, or another
+    // run). Deleting it would throw away the copy being made; waiting lets the next `up` adopt it.
     type: /snapshot_restore_exception/,
     reason: /open index with same name already exists/,
-    fix: "An open index with the follower's name already exists and is not a follower of this leader. Delete or " +
-      "rename that index (it is not touched automatically), or choose another follower name.",
+    fix: "An index with the follower's name appeared while following was being started. Usually a restore of this follower is in " +
+      "progress, started by an earlier follow request (one that timed out or whose answer was lost): the restore continues on the " +
+      "server; wait for it (GET /<follower>/_recovery) and run `pulumi up` again, which adopts the follower. If GET /<follower>/_ccr/info " +
+      "lists no follower, it is another index: rename or delete it (never done automatically) or choose another follower name.",
   },
   {
     reason: /unknown field \[data_stream_name\]/,
@@ -149,4 +155,17 @@ export function connectionError(ctx: ErrorContext, code: string | undefined, det
 /** Failures we raise ourselves (timeouts, refused plans) carry the same shape. */
 export function stateError(ctx: ErrorContext, what: string, fix: string): CcrError {
   return new CcrError(`${ctx.resource} on cluster ${ctx.cluster}: ${what}. Fix: ${fix}`, undefined, undefined, what, fix);
+}
+
+/**
+ * A write was sent but no answer came (timeout, reset, or a gateway's 502/504): it may or may not have been applied,
+ * so it is not resent. The executors catch it, read the cluster again and plan from what they find (bounded).
+ */
+export class OutcomeUnknown extends CcrError {
+  constructor(ctx: ErrorContext, detail: string, code?: string) {
+    const fix = "Run `pulumi up` again: it reads the cluster first and continues from what it finds. If this keeps happening, " +
+      "the cluster is slow to answer or the link drops answers: check its health and raise connection.requestTimeoutSeconds.";
+    super(`${ctx.resource}: ${ctx.action} on cluster ${ctx.cluster}: the request was sent but no answer came (${detail}), so it may have been applied. Fix: ${fix}`,
+      undefined, code, detail, fix);
+  }
 }

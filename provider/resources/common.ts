@@ -3,7 +3,7 @@ import type { CheckFailure } from "../core/check";
 import type { DiffOutcome } from "../core/diff";
 import { clusterFor, Cluster, SHARED_READ } from "../client/cluster";
 import { ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
-import { CcrError, errorBody, ErrorContext, responseError, stateError } from "../client/errors";
+import { CcrError, errorBody, ErrorContext, OutcomeUnknown, responseError, stateError } from "../client/errors";
 import { HttpRequest, HttpResponse } from "../client/http";
 import { realSleep, Sleep } from "../client/retry";
 
@@ -28,6 +28,27 @@ export async function callTolerating(
   const err = errorBody(res.body);
   if (tolerated(res.status, err?.type ?? "", `${err?.reason ?? ""} ${err?.caused_by?.reason ?? ""}`)) return res;
   throw responseError(cluster.ctx(ctx), res.status, res.body);
+}
+
+/** How many times an executor reads the cluster again and re-plans after writes whose outcome is unknown. */
+export const MAX_REPLANS = 3;
+
+/**
+ * Runs `attempt` (observe → plan → execute). When a write's outcome is unknown (sent, no answer: Cluster.call never
+ * resends it), the shared reads are dropped and `attempt` runs again with that error, so it plans from what the
+ * cluster now shows: a write that was applied is not repeated, one that was not is planned again. Bounded.
+ */
+export async function withReplans<T>(cluster: Cluster, attempt: (after: OutcomeUnknown | undefined) => Promise<T>): Promise<T> {
+  let after: OutcomeUnknown | undefined;
+  for (let replans = 0; ; replans++) {
+    try {
+      return await attempt(after);
+    } catch (e) {
+      if (!(e instanceof OutcomeUnknown) || replans >= MAX_REPLANS) throw e;
+      after = e;
+      cluster.invalidate();
+    }
+  }
 }
 
 export interface WaitOptions {
@@ -73,7 +94,7 @@ export function partialFailure(e: unknown, id: string, properties: Record<string
   return err;
 }
 
-export { CcrError, stateError };
+export { CcrError, OutcomeUnknown, stateError };
 export type { ErrorContext };
 
 /** The parts that differ per resource; `resourceProvider` wires them into the dynamic-provider contract. */

@@ -20,7 +20,7 @@ describe("error mapping", () => {
     [400, body("illegal_argument_exception", "can not put follower index that could override leader settings {\"index.number_of_shards\":\"2\"}"), /Remove these keys/],
     [403, body("security_exception", "insufficient privileges to follow index [orders]"), /manage_ccr/],
     [401, body("security_exception", "unable to authenticate user"), /Authentication failed/],
-    [500, body("snapshot_restore_exception", "cannot restore index [f] because an open index with same name already exists in the cluster"), /Delete or rename/],
+    [500, body("snapshot_restore_exception", "cannot restore index [f] because an open index with same name already exists in the cluster"), /restore of this follower is in progress.*pulumi up/],
     [400, body("x_content_parse_exception", "[indices:admin/xpack/ccr/put_follow] unknown field [data_stream_name]"), /8\.4/],
   ])("HTTP %i %o", (status, b, fix) => {
     const e = responseError(ctx, status, b);

@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HttpRequest, HttpResponse, Transport } from "../../provider/client/http";
+import { HttpRequest, HttpResponse, Transport, TransportFailure } from "../../provider/client/http";
 
 /**
  * An in-memory stand-in for the CCR-relevant part of an Elasticsearch follower cluster, enough to run the providers'
@@ -11,7 +11,8 @@ import type { HttpRequest, HttpResponse, Transport } from "../../provider/client
 interface Index {
   open: boolean;
   settings: Record<string, string>;
-  follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown>; fatal?: { type: string; reason: string } };
+  /** `restoringUntil`: the initial copy from the leader is still running (no shard-follow tasks yet) until this time. */
+  follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown>; fatal?: { type: string; reason: string }; restoringUntil?: number };
 }
 
 /** The private index setting a follower carries until it is unfollowed (TransportPutFollowAction / TransportUnfollowAction). */
@@ -51,12 +52,47 @@ export class FakeEs implements Transport {
   rootAnswers405 = false;
   /** Statuses to answer before serving normally (to test retries). */
   failNext: number[] = [];
+  /** Every request with its query and body (`requests` has method and path only). */
+  log: HttpRequest[] = [];
+  /**
+   * Lost responses: the first request matching an entry is APPLIED, then the answer is lost as a connection reset or
+   * a client timeout would lose it (TransportFailure with sent: true). Each entry is used once.
+   */
+  loseResponses: Array<{ method: string; path: RegExp; code?: "ECONNRESET" | "ETIMEDOUT" }> = [];
+  /** How long a follow's initial copy (the restore) takes; until then the follower has no shard-follow tasks. */
+  restoreMs = 0;
+  /**
+   * The client's request timeout as this fake applies it to `PUT _ccr/follow?wait_for_active_shards>=1`, which
+   * Elasticsearch answers only after the restore: a restore longer than this is applied and its answer lost (ETIMEDOUT).
+   */
+  clientTimeoutMs = Infinity;
+  /** Called before each request is served (to change the cluster "out of band" at a precise moment). */
+  onRequest?: (req: HttpRequest) => void;
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     this.requests.push(`${req.method} ${req.path}`);
+    this.log.push(req);
+    this.onRequest?.(req);
+    this.finishRestores();
     const f = this.failNext.shift();
     if (f) return err(f, "es_rejected_execution_exception", "busy");
+    const lost = this.loseResponses.findIndex((l) => l.method === req.method && l.path.test(req.path));
+    if (lost >= 0) {
+      const [{ code = "ECONNRESET" }] = this.loseResponses.splice(lost, 1);
+      this.route(req);
+      throw new TransportFailure(code, code === "ETIMEDOUT" ? "no response within the request timeout" : "socket hang up", true);
+    }
     return this.route(req);
+  }
+
+  /** Restores that are done start their shard-follow tasks, as TransportPutFollowAction does after the restore. */
+  private finishRestores(now = Date.now()): void {
+    for (const i of this.indices.values()) {
+      if (i.follower?.restoringUntil !== undefined && now >= i.follower.restoringUntil) {
+        i.follower.restoringUntil = undefined;
+        i.follower.active = true;
+      }
+    }
   }
 
   close(): void {}
@@ -132,7 +168,7 @@ export class FakeEs implements Transport {
       else if (seg[3] === "resume") p.active = true;
       return { status: 200, body: { acknowledged: true } };
     }
-    return this.indexRoute(method, seg, body);
+    return this.indexRoute(method, seg, body, req.query ?? {});
   }
 
   /** Effective remote configuration: elasticsearch.yml < persistent < transient, per key (as Elasticsearch merges them). */
@@ -189,7 +225,7 @@ export class FakeEs implements Transport {
     });
   }
 
-  private indexRoute(method: string, seg: string[], body: Record<string, unknown>): HttpResponse {
+  private indexRoute(method: string, seg: string[], body: Record<string, unknown>, query: Record<string, unknown>): HttpResponse {
     const [name, api, action] = seg;
     const idx = this.indices.get(name);
     const ok = { status: 200, body: { acknowledged: true } };
@@ -210,13 +246,23 @@ export class FakeEs implements Transport {
       return s.length ? { status: 200, body: { indices: s } } : err(404, "resource_not_found_exception", `No shard follow tasks for follower indices [${name}]`);
     }
     if (api === "_ccr" && action === "follow") {
-      if (idx?.open) return err(500, "snapshot_restore_exception", `cannot restore index [${name}] because an open index with same name already exists in the cluster`);
       const { remote_cluster, leader_index, settings, ...params } = body as Record<string, unknown>;
+      // The restore finds the index (open while it is being restored, too): RestoreService's message, HTTP 500.
+      if (idx?.open) {
+        return err(500, "snapshot_restore_exception", `[_ccr_${remote_cluster}:_latest_/_latest_] cannot restore index [${name}] because an open index with same name already exists in the cluster. ` +
+          "Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name");
+      }
       if (!Object.keys(this.persistent).some((k) => k.startsWith(`cluster.remote.${remote_cluster}.`))) return err(404, "no_such_remote_cluster_exception", `no such remote cluster: [${remote_cluster}]`);
       const flat = Object.fromEntries(Object.entries((settings ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+      const wait = Number(query.wait_for_active_shards ?? 0) > 0 || query.wait_for_active_shards === "all";
+      const restoring = this.restoreMs > 0 && !(wait && this.restoreMs <= this.clientTimeoutMs);
       this.indices.set(name, { open: true, settings: { "index.number_of_shards": "1", "index.uuid": `iuuid-${name}-${++this.created}`, [FOLLOWING]: "true", ...flat },
-        follower: { remote: String(remote_cluster), leader: String(leader_index), active: true, params: { ...DEFAULTS, ...params } } });
-      return { status: 200, body: { follow_index_created: true, follow_index_shards_acked: true, index_following_started: true } };
+        follower: { remote: String(remote_cluster), leader: String(leader_index), active: !restoring, params: { ...DEFAULTS, ...params },
+          ...(restoring ? { restoringUntil: Date.now() + this.restoreMs } : {}) } });
+      if (wait && this.restoreMs > this.clientTimeoutMs) throw new TransportFailure("ETIMEDOUT", `no response within ${this.clientTimeoutMs} ms`, true);
+      // wait_for_active_shards=0 (the server default) answers as soon as the restore has started.
+      return { status: 200, body: wait ? { follow_index_created: true, follow_index_shards_acked: true, index_following_started: true }
+        : { follow_index_created: true, follow_index_shards_acked: false, index_following_started: false } };
     }
     if (!idx) return err(404, "index_not_found_exception", `no such index [${name}]`);
     if (api === "_ccr" && action === "pause_follow") {
@@ -260,7 +306,8 @@ export class FakeEs implements Transport {
         const u = new URL(req.url ?? "/", "http://x");
         const text = Buffer.concat(chunks).toString();
         const r = await this.request({ method: req.method as HttpRequest["method"], path: u.pathname, query: Object.fromEntries(u.searchParams), body: text ? JSON.parse(text) : undefined });
-        res.writeHead(r.status, { "content-type": "application/json" });
+        // Elasticsearch names itself on every answer; the official client refuses 2xx answers without it.
+        res.writeHead(r.status, { "content-type": "application/json", "x-elastic-product": "Elasticsearch" });
         res.end(JSON.stringify(r.body));
       });
     });

@@ -31,6 +31,8 @@ describe("https transport with a pinned fingerprint", () => {
       seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
       if (closeEach) res.setHeader("connection", "close");
       res.setHeader("content-type", "application/json");
+      // As Elasticsearch does: the official client refuses 2xx answers without it.
+      res.setHeader("x-elastic-product", "Elasticsearch");
       res.end("{}");
     });
     server.on("secureConnection", () => connections++);

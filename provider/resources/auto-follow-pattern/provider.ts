@@ -1,5 +1,5 @@
 import type { Cluster } from "../../client/cluster";
-import { clusterOf, label, resourceProvider, stateError } from "../common";
+import { clusterOf, label, resourceProvider, stateError, withReplans } from "../common";
 import {
   checkPattern, diffPattern, normalizePatternInputs, patternFromWire, patternOutputs, PatternOp, planPattern, planPatternDelete,
 } from "./plan";
@@ -17,7 +17,8 @@ async function execute(cluster: Cluster, name: string, ops: PatternOp[]): Promis
   const path = `/_ccr/auto_follow/${encodeURIComponent(name)}`;
   for (const op of ops) {
     if (op.op === "put") await cluster.call({ resource, action: "write the auto-follow pattern" }, { method: "PUT", path, body: op.body });
-    // pause/resume are idempotent on the server; delete of a missing pattern is success.
+    // pause/resume are idempotent on the server (pausing a paused pattern is acknowledged); delete of a missing
+    // pattern is success.
     else if (op.op === "pause") await cluster.call({ resource, action: "pause the auto-follow pattern" }, { method: "POST", path: `${path}/pause` });
     else if (op.op === "resume") await cluster.call({ resource, action: "resume the auto-follow pattern" }, { method: "POST", path: `${path}/resume` });
     else await cluster.call({ resource, action: "delete the auto-follow pattern" }, { method: "DELETE", path }, [404]);
@@ -29,7 +30,8 @@ async function converge(d: AutoFollowPatternInputs): Promise<AutoFollowPatternOu
   const resource = label(KIND, d.name);
   const cluster = clusterOf(d, resource);
   cluster.invalidate();
-  await execute(cluster, d.name, planPattern(await observe(cluster, d.name), d));
+  // After a lost answer (e.g. to the PUT, which re-activates the pattern) plan again from what is stored.
+  await withReplans(cluster, async () => execute(cluster, d.name, planPattern(await observe(cluster, d.name), d)));
   const after = await observe(cluster, d.name);
   if (!after) throw stateError(cluster.ctx({ resource, action: "read back" }), "the pattern is missing right after it was written", "check whether something deletes it");
   return patternOutputs(d, after, await cluster.ccrStats.get());
@@ -57,6 +59,6 @@ export const autoFollowPatternProvider = resourceProvider<AutoFollowPatternInput
     const name = p.name ?? id;
     const cluster = clusterOf(p, label(KIND, name));
     cluster.invalidate();
-    await execute(cluster, name, planPatternDelete(await observe(cluster, name)));
+    await withReplans(cluster, async () => execute(cluster, name, planPatternDelete(await observe(cluster, name))));
   },
 });

@@ -340,6 +340,26 @@ function describeFatal(fatal: Array<{ shard: number; type?: string; reason?: str
   return first ? `shard ${first.shard}: ${first.type}: ${first.reason}${more}` : "fatal error";
 }
 
+/** The index follows the declared leader: what a follow request makes (its restore may still be running). */
+export function followTookEffect(obs: FollowerObserved, desired: FollowerIndexInputs): boolean {
+  return obs.kind === "follower" && obs.remoteCluster === desired.remoteCluster && obs.leaderIndex === desired.leaderIndex;
+}
+
+/**
+ * The operations after a write whose answer was lost, from a fresh observation. A follow that took effect continues
+ * with the rest of its own plan (wait, then e.g. the declared pause): planning from scratch would see a follower that
+ * is still being restored (no shard-follow tasks yet, so `_ccr/info` says paused) and resume it, or, for a declared
+ * pause, do nothing and let the restore's own start of following make it active. Anything else is planned again
+ * from what is observed, which skips what was applied and repeats what was not.
+ */
+export function planAfterUnknownOutcome(
+  obs: FollowerObserved, desired: FollowerIndexInputs, lost: { op: FollowerOp; rest: FollowerOp[] } | undefined, previouslyDeclaredSettings: string[] = [],
+  leader?: LeaderCheck,
+): FollowerOp[] {
+  if (lost?.op.op === "follow" && followTookEffect(obs, desired)) return lost.rest;
+  return planFollower(obs, desired, previouslyDeclaredSettings, leader);
+}
+
 /** Destroy: stop following cleanly (which also releases the leader's retention leases), then keep or delete. */
 export function planFollowerDelete(obs: FollowerObserved, policy: "keep" | "delete"): FollowerOp[] {
   if (obs.kind === "absent") return [];

@@ -1,10 +1,13 @@
 import type { Cluster } from "../../client/cluster";
 import { atLeast, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
-import { callTolerating, clusterOf, resourceProvider, label, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
+import {
+  callTolerating, CcrError, clusterOf, resourceProvider, label, OutcomeUnknown, partialFailure, stateError, waitUntil, WaitTimeout, withReplans,
+} from "../common";
 import { errorBody } from "../../client/errors";
 import {
   checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, FollowerObserved, followerInputsFromOutputs, FollowerOp,
-  followerOutputs, isFailed, LeaderCheck, normalizeFollowerInputs, observeFollower, planFollower, planFollowerDelete, PlanRefusal,
+  followerOutputs, followTookEffect, isFailed, LeaderCheck, normalizeFollowerInputs, observeFollower, planAfterUnknownOutcome,
+  planFollowerDelete, PlanRefusal,
 } from "./plan";
 import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
 
@@ -28,8 +31,13 @@ async function outputs(cluster: Cluster, d: FollowerIndexInputs): Promise<Follow
   return followerOutputs(d, obs, stats.follow_stats?.indices?.find((i) => i.index === d.name));
 }
 
-/** Runs planned operations in order, stopping at the first error. Each step tolerates its own "already done". */
-async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[]): Promise<void> {
+/**
+ * Runs planned operations in order, stopping at the first error; `progress.done` counts the finished ones (so after a
+ * lost answer the caller knows which step it was). Each step tolerates its own "already done": pause of a paused
+ * follower, resume of an active one, unfollow of a regular index, delete of a missing one; open of an open and close
+ * of a closed index are acknowledged by the server anyway.
+ */
+async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }): Promise<void> {
   const resource = label(KIND, d.name);
   const idx = encodeURIComponent(d.name);
   for (const op of ops) {
@@ -43,10 +51,20 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
               "remove dataStreamName or upgrade the follower cluster");
           }
         }
-        // wait_for_active_shards=1 makes the call return after the restore instead of right after it started; it can
-        // still answer 200 with index_following_started=false, so waitActive follows either way.
-        await cluster.call({ resource, action: `follow ${d.remoteCluster}:${d.leaderIndex}` },
-          { method: "PUT", path: `/${idx}/_ccr/follow`, query: { wait_for_active_shards: 1 }, body: op.body });
+        // wait_for_active_shards=0 answers as soon as the restore has started; waitActive then polls (bounded by
+        // waitTimeoutSeconds). Waiting in the request instead (>= 1) lasts as long as the copy of the leader, which
+        // on a large leader outlives any request timeout, and the answer is then lost although the follow goes on.
+        try {
+          await cluster.call({ resource, action: `follow ${d.remoteCluster}:${d.leaderIndex}` },
+            { method: "PUT", path: `/${idx}/_ccr/follow`, query: { wait_for_active_shards: 0 }, body: op.body });
+        } catch (e) {
+          // 500 snapshot_restore_exception: the restore found an open index with this name, which did not exist when
+          // we read the cluster. If it follows the declared leader it is this follower, restored by an earlier follow
+          // request (a lost answer, another run): the follow is done, wait for it like for our own.
+          if (!(e instanceof CcrError && e.esType === "snapshot_restore_exception")) throw e;
+          cluster.invalidate();
+          if (!followTookEffect(await observe(cluster, d.name), d)) throw e;
+        }
         break;
       }
       case "waitActive":
@@ -58,7 +76,11 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
           (s, _t, r) => s === 400 && /no shard follow tasks/.test(r));
         break;
       case "resume":
-        await cluster.call({ resource, action: "resume following" }, { method: "POST", path: `/${idx}/_ccr/resume_follow`, body: op.body });
+        // Resuming an active follower answers 400 resource_already_exists_exception "task with id {<uuid>-0} already
+        // exist" (its shard-follow tasks exist, PersistentTasksClusterService): already where we want to be. The
+        // read-back reports the parameters it runs with, so different ones show as drift.
+        await callTolerating(cluster, { resource, action: "resume following" }, { method: "POST", path: `/${idx}/_ccr/resume_follow`, body: op.body },
+          (s, t) => s === 400 && t === "resource_already_exists_exception");
         break;
       case "putSettings":
         await cluster.call({ resource, action: "update index settings" }, { method: "PUT", path: `/${idx}/_settings`, body: op.settings });
@@ -89,8 +111,31 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
         await cluster.call({ resource, action: "delete the follower index" }, { method: "DELETE", path: `/${idx}` }, [404]);
         break;
     }
+    progress.done++;
   }
   cluster.invalidate();
+}
+
+/**
+ * Observe → plan → execute, re-planned (bounded) after a write whose answer was lost; `plan` gets the lost step and
+ * the steps planned after it.
+ */
+async function convergeSteps(
+  cluster: Cluster, d: FollowerIndexInputs,
+  plan: (obs: FollowerObserved, lost?: { op: FollowerOp; rest: FollowerOp[] }) => FollowerOp[] | Promise<FollowerOp[]>,
+  known?: { leaderIndexUuid?: string; indexUuid?: string },
+): Promise<void> {
+  const lost = new WeakMap<OutcomeUnknown, { op: FollowerOp; rest: FollowerOp[] }>();
+  await withReplans(cluster, async (after) => {
+    const ops = await plan(await observe(cluster, d.name, known), after && lost.get(after));
+    const progress = { done: 0 };
+    try {
+      await execute(cluster, d, ops, progress);
+    } catch (e) {
+      if (e instanceof OutcomeUnknown) lost.set(e, { op: ops[progress.done], rest: ops.slice(progress.done + 1) });
+      throw e;
+    }
+  });
 }
 
 /**
@@ -158,21 +203,23 @@ async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: stri
   const resource = label(KIND, d.name);
   const cluster = clusterOf(d, resource);
   cluster.invalidate();
-  const obs = await observe(cluster, d.name);
-  const leader = obs.kind === "follower" && isFailed(obs) && (d.status ?? "active") === "active"
-    ? await checkLeader(cluster, d, obs.remoteCluster, obs.leaderIndex) : undefined;
-  if (obs.kind === "follower" && d.status === "promoted") obs.dataStream = await dataStreamOf(cluster, d);
-  let ops: FollowerOp[];
+  let createsIt: boolean | undefined;
   try {
-    ops = planFollower(obs, d, previouslyDeclaredSettings, leader);
+    await convergeSteps(cluster, d, async (obs, lost) => {
+      createsIt ??= obs.kind === "absent";
+      // A failed follower is recreated only when its leader index is there; promotion also promotes a data stream.
+      const leader = obs.kind === "follower" && isFailed(obs) && (d.status ?? "active") === "active"
+        ? await checkLeader(cluster, d, obs.remoteCluster, obs.leaderIndex) : undefined;
+      if (obs.kind === "follower" && d.status === "promoted") obs.dataStream = await dataStreamOf(cluster, d);
+      try {
+        return planAfterUnknownOutcome(obs, d, lost, previouslyDeclaredSettings, leader);
+      } catch (e) {
+        if (e instanceof PlanRefusal) throw stateError(cluster.ctx({ resource, action: "plan" }), e.what, e.fix);
+        throw e;
+      }
+    });
   } catch (e) {
-    if (e instanceof PlanRefusal) throw stateError(cluster.ctx({ resource, action: "plan" }), e.what, e.fix);
-    throw e;
-  }
-  try {
-    await execute(cluster, d, ops);
-  } catch (e) {
-    if (obs.kind !== "absent") throw e;
+    if (!createsIt) throw e;
     const now = await outputs(cluster, d).catch(() => undefined);
     throw now ? partialFailure(e, d.name, now as unknown as Record<string, unknown>) : e;
   }
@@ -210,7 +257,6 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
     const name = p.name ?? id;
     const cluster = clusterOf(p, label(KIND, name));
     cluster.invalidate();
-    const obs = await observe(cluster, name, p);
-    await execute(cluster, { ...p, name, status: undefined }, planFollowerDelete(obs, p.deletePolicy ?? "keep"));
+    await convergeSteps(cluster, { ...p, name, status: undefined }, (obs) => planFollowerDelete(obs, p.deletePolicy ?? "keep"), p);
   },
 });

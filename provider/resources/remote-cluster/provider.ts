@@ -1,5 +1,5 @@
 import type { Cluster } from "../../client/cluster";
-import { clusterOf, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
+import { clusterOf, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout, withReplans } from "../common";
 import {
   aliasUsers, checkRemote, configuredIn, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, effectiveSettings, inputsFromInfo,
   inputsFromSettings, normalizeRemoteInputs, notConnectedHint, observedSettings, planRemoteDelete, planRemoteWrite,
@@ -42,11 +42,14 @@ async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<Remo
   const resource = label(KIND, d.alias);
   const cluster = clusterOf(d, resource);
   cluster.invalidate();
-  const obs = await observe(cluster, d.alias);
-  const conflict = transientConflict(d.alias, obs);
-  if (conflict) throw stateError(cluster.ctx({ resource, action: "plan" }), conflict.what, conflict.fix);
-  const body = planRemoteWrite(d.alias, obs.persistent, desiredSettings(d));
-  if (body) await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
+  // A settings write whose answer was lost is not resent: read again and write only what is still missing.
+  await withReplans(cluster, async () => {
+    const obs = await observe(cluster, d.alias);
+    const conflict = transientConflict(d.alias, obs);
+    if (conflict) throw stateError(cluster.ctx({ resource, action: "plan" }), conflict.what, conflict.fix);
+    const body = planRemoteWrite(d.alias, obs.persistent, desiredSettings(d));
+    if (body) await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
+  });
   let info: Record<string, unknown> | undefined;
   try {
     info = await waitConnected(cluster, d);
@@ -93,8 +96,10 @@ export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, Remot
           "or set force: true to remove the alias anyway (their later unfollow cannot release the leader's retention leases)");
       }
     }
-    const obs = await observe(cluster, alias);
-    const body = planRemoteDelete(alias, obs.persistent, obs.transient);
-    if (body) await cluster.call({ resource, action: "remove remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
+    await withReplans(cluster, async () => {
+      const obs = await observe(cluster, alias);
+      const body = planRemoteDelete(alias, obs.persistent, obs.transient);
+      if (body) await cluster.call({ resource, action: "remove remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
+    });
   },
 });
