@@ -134,8 +134,7 @@ export class FakeEs implements Transport {
       }
       return { status: 200, body: Object.keys(indices).length ? { metadata: { indices } } : {} };
     }
-    if ((seg.length === 2 && seg[1] === "_settings") || (seg.length === 1 && seg[0] === "_settings")) {
-      if (method !== "GET") return err(400, "illegal_argument_exception", "fake: only GET _settings on an expression");
+    if (method === "GET" && ((seg.length === 2 && seg[1] === "_settings") || (seg.length === 1 && seg[0] === "_settings"))) {
       // GET _settings resolves open and closed indexes by default; hidden ones only with expand_wildcards=all|hidden.
       const expr = seg.length === 2 ? seg[0] : "_all";
       const out: Record<string, unknown> = {};

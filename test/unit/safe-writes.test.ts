@@ -204,7 +204,11 @@ describe("every step tolerates its own \"already done\" (guards: these passed be
     doneJustBefore({
       "POST _ccr/pause_follow": (n) => { es.indices.get(n)!.follower!.active = false; },
       "POST _close": (n) => { es.indices.get(n)!.open = false; },
-      "POST _ccr/unfollow": (n) => { es.indices.get(n)!.follower = undefined; },
+      "POST _ccr/unfollow": (n) => {
+        const i = es.indices.get(n)!;
+        i.follower = undefined;
+        delete i.settings["index.xpack.ccr.following_index"];
+      },
       "DELETE ": (n) => { es.indices.delete(n); },
     });
     await fi.delete!("orders-copy", c.outs);
