@@ -48,11 +48,16 @@ export function diffPattern(olds: AutoFollowPatternOutputs, newsRaw: object): Di
   const o = olds as unknown as Record<string, unknown>;
   const d = new DiffBuilder();
   d.replace("name", o.name, news.name);
-  for (const k of COMPARED) d.update(k, emptyAsUndefined(o[k]), emptyAsUndefined(news[k]));
+  // Another remote is another pattern: PUT keeps the pattern's list of already-followed leader UUIDs and marks only
+  // indexes of newly added leader patterns as followed, so an in-place switch would follow every existing matching
+  // index of the new remote at once. A new pattern marks all existing ones (TransportPutAutoFollowPatternAction).
+  d.replace("remoteCluster", o.remoteCluster, news.remoteCluster);
+  for (const k of COMPARED) if (k !== "remoteCluster") d.update(k, emptyAsUndefined(o[k]), emptyAsUndefined(news[k]));
   d.update("active", o.active ?? true, news.active);
   if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection as never)) d.updates.push("connection");
-  // A PUT under the new name creates it; the old one is deleted afterwards. Nothing to delete first.
-  return d.build(false);
+  // A PUT under a new name creates it and the old one is deleted afterwards; under the same name the old pattern must
+  // go first, or the "create" would overwrite it in place and the delete would then remove the new one.
+  return d.build(!d.replaces.includes("name"));
 }
 
 /** `settings: {}` and no settings are the same pattern. */

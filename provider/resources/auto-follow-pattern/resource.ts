@@ -9,7 +9,8 @@ const provider = stubProvider("AutoFollowPattern");
 
 /**
  * An auto-follow pattern on the follower cluster: new leader indexes matching `leaderIndexPatterns` are followed
- * automatically. Every field updates in place; a declared `active: false` is re-applied after each write because
+ * automatically. `name` and `remoteCluster` replace (a new pattern only follows leader indexes created from then on);
+ * every other field updates in place, and a declared `active: false` is re-applied after each write because
  * Elasticsearch re-activates a pattern on every PUT.
  *
  * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
