@@ -1,7 +1,7 @@
 import { DiffBuilder, DiffOutcome } from "../../core/diff";
 import { CheckFailure, Failures } from "../../core/check";
 import { indexNameProblem, checkAlias } from "../../core/names";
-import { FlatSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
+import { FlatSettings, normalizeIndexSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
 import { effectiveTuning, normalizeTuning, TUNING_KEYS, TuningInputs, tuningFromWire, tuningToWire } from "../../core/tuning";
 import { isUnknown, UNKNOWN } from "../../core/unknown";
 import { connectionFingerprint } from "../../client/connection";
@@ -45,24 +45,48 @@ export function checkFollower(newsIn: object, oldsIn?: object): { inputs: Follow
  * A replace that keeps the name deletes the old follower first, with the delete policy stored for it. Under "keep"
  * that leaves a regular index with the same name, and the new follower can never be created over it: `up` would
  * fail halfway after the preview promised a replace. Refuse at preview time instead, saying how to proceed.
+ *
+ * A replacing value that is unknown during preview (computed from another resource) may or may not change, and a
+ * dynamic provider has no way to show a warning; letting it through risks exactly the half-done replace, so it is
+ * refused too, with a message that says so (a value that stays the same can be passed as a plain string).
  */
 export function replaceBlockedByKeep(olds: Partial<FollowerIndexInputs>, news: FollowerIndexInputs): CheckFailure | undefined {
   if (!olds.name || isUnknown(news.name) || olds.name !== news.name || (olds.deletePolicy ?? "keep") !== "keep") return undefined;
-  const changed = (["remoteCluster", "leaderIndex", "dataStreamName"] as const).find(
-    (k) => !isUnknown(news[k]) && (olds[k] ?? undefined) !== (news[k] ?? undefined),
-  );
   const fix = `First run an update that only sets deletePolicy: "delete" (the follower's copy is rebuilt from the leader, which keeps its data), or give the follower a new name.`;
-  if (changed) {
-    return {
-      property: changed,
-      reason: `changing ${changed} replaces follower index "${news.name}" (a follower cannot be re-pointed), and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
-    };
+  const blocked = (property: string, what: string): CheckFailure => ({
+    property,
+    reason: `${what} replaces follower index "${news.name}", and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
+  });
+  const unknown = (property: string): CheckFailure => ({
+    property,
+    reason: `${property} is not known during preview (it is computed from another resource), and if it changes it replaces follower index "${news.name}", which deletePolicy "keep" would leave half done (a regular index "${news.name}" in the way of the new follower), so this is refused rather than risked. Pass a known value, or ${fix[0].toLowerCase()}${fix.slice(1)}`,
+  });
+  for (const k of ["remoteCluster", "leaderIndex", "dataStreamName"] as const) {
+    if (isUnknown(news[k])) return unknown(k);
+    if ((olds[k] ?? undefined) !== (news[k] ?? undefined)) return blocked(k, `changing ${k} (a follower cannot be re-pointed)`);
   }
-  if (olds.status === "promoted" && !isUnknown(news.status) && news.status !== "promoted") {
+  const staticProblem = staticSettingChange(olds.settings, news.settings);
+  if (staticProblem?.unknown) return unknown(staticProblem.property);
+  if (staticProblem) return blocked(staticProblem.property, `changing ${staticProblem.property.slice("settings.".length)} (a static setting, which an open follower cannot change)`);
+  if (olds.status === "promoted" && isUnknown(news.status)) return unknown("status");
+  if (olds.status === "promoted" && news.status !== "promoted") {
     return {
       property: "status",
       reason: `leaving "promoted" recreates follower index "${news.name}" from the leader, discarding what was written to it since promotion, and with deletePolicy "keep" the regular index stays in the way. ${fix}`,
     };
+  }
+  return undefined;
+}
+
+/** The first static override that differs between the stored and the declared settings (or may: unknown). */
+export function staticSettingChange(oldsIn: unknown, newsIn: unknown): { property: string; unknown: boolean } | undefined {
+  if (isUnknown(newsIn)) return { property: "settings", unknown: true };
+  const olds = normalizeIndexSettings(oldsIn ?? {});
+  const news = (newsIn ?? {}) as Record<string, unknown>;
+  if (Object.keys(news).some(isUnknown)) return { property: "settings", unknown: true };
+  for (const k of STATIC_FOLLOWER_SETTINGS) {
+    if (isUnknown(news[k])) return { property: `settings.${k}`, unknown: true };
+    if (!sameSetting(olds[k], news[k])) return { property: `settings.${k}`, unknown: false };
   }
   return undefined;
 }
@@ -94,8 +118,7 @@ export function diffFollower(olds: FollowerIndexOutputs, newsRaw: object): DiffO
   const newSettings = (news.settings ?? {}) as Record<string, unknown>;
   if (isUnknown(news.settings)) d.update("settings", oldSettings, UNKNOWN);
   else {
-    const staticChanged = STATIC_FOLLOWER_SETTINGS.some((k) => k in oldSettings || k in newSettings ? !sameSetting(oldSettings[k], newSettings[k]) : false);
-    if (staticChanged) d.replace("settings", oldSettings, newSettings);
+    if (staticSettingChange(oldSettings, newSettings)) d.replace("settings", oldSettings, newSettings);
     else d.update("settings", oldSettings, newSettings);
   }
   if (news.status !== "promoted") {
