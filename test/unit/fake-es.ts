@@ -25,6 +25,8 @@ export class FakeEs implements Transport {
   transient: Record<string, unknown> = {};
   requests: string[] = [];
   version = "8.19.21";
+  /** `cluster_uuid` as GET / and cluster stats report it. */
+  clusterUuid = "fake-cluster-uuid-1";
   rootAnswers405 = false;
   /** Statuses to answer before serving normally (to test retries). */
   failNext: number[] = [];
@@ -46,8 +48,8 @@ export class FakeEs implements Transport {
     const { method, path } = req;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
-    if (path === "/") return this.rootAnswers405 ? err(405, "", "Incorrect HTTP method") : { status: 200, body: { version: { number: this.version } } };
-    if (path === "/_nodes/_local") return { status: 200, body: { nodes: { n1: { version: this.version } } } };
+    if (path === "/") return this.rootAnswers405 ? err(405, "", "Incorrect HTTP method") : { status: 200, body: { cluster_uuid: this.clusterUuid, version: { number: this.version } } };
+    if (path === "/_cluster/stats/nodes/_local") return { status: 200, body: { cluster_uuid: this.clusterUuid, nodes: { versions: [this.version] } } };
     if (path === "/_remote/info") {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(this.persistent)) {
