@@ -166,7 +166,8 @@ export class Cluster {
   }
 
   private async detectIdentity(): Promise<ClusterIdentity> {
-    const c = { resource: "connection", action: "detect the Elasticsearch version and cluster UUID" };
+    // A shared read: the provider shell puts the name of the resource that needed it into an error.
+    const c = { resource: SHARED_READ, action: "detect the Elasticsearch version and cluster UUID" };
     const root = await this.call(c, { method: "GET", path: "/" }, [404, 405, 410]);
     const b = root.status < 300 ? root.body as { version?: { number?: string }; cluster_uuid?: string } : undefined;
     let text = b?.version?.number;

@@ -4,6 +4,7 @@ import { indexNameProblem, checkAlias } from "../../core/names";
 import { FlatSettings, normalizeIndexSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
 import { effectiveTuning, normalizeTuning, TUNING_KEYS, TuningInputs, tuningFromWire, tuningToWire } from "../../core/tuning";
 import { isUnknown, UNKNOWN } from "../../core/unknown";
+import { adoptedReplaceProblem, Difference } from "../../core/adoption";
 import { connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, checkWaitSeconds, normalizeFollowSpec } from "../follow-spec";
 import type { FollowInfoEntry, FollowStatsIndex, IndexMeta } from "../../client/cluster";
@@ -130,8 +131,17 @@ export function diffFollower(olds: FollowerIndexOutputs, newsRaw: object): DiffO
   }
   d.update("deletePolicy", olds.deletePolicy ?? "keep", news.deletePolicy);
   d.update("waitTimeoutSeconds", olds.waitTimeoutSeconds, news.waitTimeoutSeconds);
-  if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection)) d.updates.push("connection");
-  return d.build(!differs(olds.name, news.name));
+  d.update("adoptExisting", olds.adoptExisting ?? "match", news.adoptExisting ?? "match");
+  d.update("adoptedOnDestroy", olds.adoptedOnDestroy ?? "release", news.adoptedOnDestroy ?? "release");
+  // Connections change in place with no request: a rotated credential must reach state before the next destroy, and
+  // a connection that now reaches another cluster is caught by update, which checks the recorded cluster UUID first.
+  for (const k of ["connection", "leaderConnection"] as const) {
+    if (isUnknown(news[k]) || connectionFingerprint(olds[k]) !== connectionFingerprint(news[k])) d.updates.push(k);
+  }
+  const out = d.build(!differs(olds.name, news.name));
+  const adoptedProblem = out.deleteBeforeReplace ? adoptedReplaceProblem("FollowerIndex", olds.name, olds, out.replaces) : undefined;
+  if (adoptedProblem) throw new Error(adoptedProblem);
+  return out;
 }
 
 function differs(a: unknown, b: unknown): boolean {
@@ -296,6 +306,22 @@ export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs
   return ops;
 }
 
+/**
+ * What makes an existing index something else than the declared follower, for adoption on create: the leader it
+ * follows (never changeable), and, when the leader's current index UUID is known (leaderConnection), whether the
+ * leader was deleted and recreated since the follower was made (it can then never resume).
+ */
+export function followerAdoptionDifferences(obs: FollowerObserved, desired: FollowerIndexInputs, leaderUuidNow?: string): Difference[] {
+  if (obs.kind !== "follower") return [];
+  const diffs: Difference[] = [];
+  if (obs.remoteCluster !== desired.remoteCluster) diffs.push({ property: "remoteCluster", existing: obs.remoteCluster, declared: desired.remoteCluster, immutable: true });
+  if (obs.leaderIndex !== desired.leaderIndex) diffs.push({ property: "leaderIndex", existing: obs.leaderIndex, declared: desired.leaderIndex, immutable: true });
+  if (diffs.length === 0 && leaderUuidNow && obs.leaderIndexUuid && obs.leaderIndexUuid !== leaderUuidNow) {
+    diffs.push({ property: "leader index UUID (the leader was deleted and recreated since this follower was made, so it can never resume)", existing: obs.leaderIndexUuid, declared: leaderUuidNow, immutable: true });
+  }
+  return diffs;
+}
+
 /** Destroy: stop following cleanly (which also releases the leader's retention leases), then keep or delete. */
 export function planFollowerDelete(obs: FollowerObserved, policy: "keep" | "delete"): FollowerOp[] {
   if (obs.kind === "absent") return [];
@@ -364,6 +390,6 @@ export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObse
 
 /** The inputs a refresh writes back: the declared inputs with every observed field replaced by what the cluster says. */
 export function followerInputsFromOutputs(o: FollowerIndexOutputs): FollowerIndexInputs {
-  const { leaderIndexUuid: _u, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, ...inputs } = o;
+  const { leaderIndexUuid: _u, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, adopted: _a, clusterUuid: _c, ...inputs } = o;
   return inputs;
 }

@@ -1,8 +1,13 @@
-import type { Cluster } from "../../client/cluster";
-import { atLeast, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
-import { callTolerating, clusterOf, resourceProvider, label, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
+import { clusterFor, Cluster } from "../../client/cluster";
+import { resolveConnection } from "../../client/connection";
+import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
+import { overridesRejectedBy } from "../../core/settings";
+import { atLeast, EsVersion, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import {
-  checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, FollowerObserved, followerInputsFromOutputs, FollowerOp,
+  boundCluster, callTolerating, checkLeaderVersion, resourceProvider, label, partialFailure, relabel, stateError, waitUntil, WaitTimeout,
+} from "../common";
+import {
+  checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, followerAdoptionDifferences, FollowerObserved, followerInputsFromOutputs, FollowerOp,
   followerOutputs, normalizeFollowerInputs, observeFollower, planFollower, planFollowerDelete, PlanRefusal,
 } from "./plan";
 import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
@@ -14,10 +19,38 @@ async function observe(cluster: Cluster, name: string): Promise<FollowerObserved
   return observeFollower(name, info, indices);
 }
 
-async function outputs(cluster: Cluster, d: FollowerIndexInputs): Promise<FollowerIndexOutputs | undefined> {
+async function outputs(cluster: Cluster, d: FollowerIndexInputs, own: OwnershipOutputs): Promise<FollowerIndexOutputs | undefined> {
   const [obs, stats] = await Promise.all([observe(cluster, d.name), cluster.ccrStats.get()]);
   if (obs.kind === "absent") return undefined;
-  return followerOutputs(d, obs, stats.follow_stats?.indices?.find((i) => i.index === d.name));
+  return { ...followerOutputs(d, obs, stats.follow_stats?.indices?.find((i) => i.index === d.name)), ...own };
+}
+
+/** The leader index's UUID now, read through leaderConnection (undefined without one, or when it does not exist). */
+async function leaderUuidNow(d: FollowerIndexInputs, resource: string): Promise<string | undefined> {
+  if (!d.leaderConnection) return undefined;
+  const leader = clusterFor(resolveConnection(d.leaderConnection, `${resource} (leaderConnection)`));
+  const r = await leader.call({ resource, action: `read leader index ${d.leaderIndex} on the leader cluster` },
+    { method: "GET", path: `/${encodeURIComponent(d.leaderIndex)}/_settings/index.uuid`, query: { flat_settings: true } }, [404]).catch((e) => relabel(e, resource));
+  const uuid = (r.body as Record<string, { settings?: Record<string, unknown> }> | undefined)?.[d.leaderIndex]?.settings?.["index.uuid"];
+  return r.status === 200 && typeof uuid === "string" ? uuid : undefined;
+}
+
+/**
+ * Everything that can be known before PUT follow, checked before the first write of the plan: the follower's version
+ * gates dataStreamName and the overridable settings, and with leaderConnection the pair must satisfy CCR's rule.
+ */
+async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d: FollowerIndexInputs, resource: string): Promise<void> {
+  const ctx = b.cluster.ctx({ resource, action: "follow" });
+  if (d.dataStreamName && !atLeast(b.version, MIN_VERSION_DATA_STREAM_NAME.major, MIN_VERSION_DATA_STREAM_NAME.minor)) {
+    // Checked here because the server's own answer is a bare "unknown field [data_stream_name]" parse error.
+    throw stateError(ctx, `dataStreamName needs Elasticsearch 8.4 or later, the cluster runs ${b.version.text}`, "remove dataStreamName or upgrade the follower cluster");
+  }
+  const rejected = overridesRejectedBy(b.version.major, d.settings);
+  if (rejected.length) {
+    throw stateError(ctx, `settings ${rejected.join(", ")} cannot be overridden on a follower in Elasticsearch ${b.version.major}.x (they are replicated from the leader there)`,
+      "remove them from settings");
+  }
+  await checkLeaderVersion(d.leaderConnection, b, resource, "follow");
 }
 
 /** Runs planned operations in order, stopping at the first error. Each step tolerates its own "already done". */
@@ -27,14 +60,6 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
   for (const op of ops) {
     switch (op.op) {
       case "follow": {
-        if (d.dataStreamName) {
-          const v = await cluster.version();
-          if (!atLeast(v, MIN_VERSION_DATA_STREAM_NAME.major, MIN_VERSION_DATA_STREAM_NAME.minor)) {
-            // Checked here because the server's own answer is a bare "unknown field [data_stream_name]" parse error.
-            throw stateError(cluster.ctx({ resource, action: "follow" }), `dataStreamName needs Elasticsearch 8.4 or later, the cluster runs ${v.text}`,
-              "remove dataStreamName or upgrade the follower cluster");
-          }
-        }
         // wait_for_active_shards=1 makes the call return after the restore instead of right after it started; it can
         // still answer 200 with index_following_started=false, so waitActive follows either way.
         await cluster.call({ resource, action: `follow ${d.remoteCluster}:${d.leaderIndex}` },
@@ -113,26 +138,35 @@ async function waitActive(cluster: Cluster, d: FollowerIndexInputs): Promise<voi
   }
 }
 
-async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: string[]): Promise<FollowerIndexOutputs> {
+async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined): Promise<FollowerIndexOutputs> {
   const resource = label(KIND, d.name);
-  const cluster = clusterOf(d, resource);
+  const bound = await boundCluster(d, resource, olds?.clusterUuid, olds ? "update" : "create");
+  const { cluster } = bound;
   cluster.invalidate();
   const obs = await observe(cluster, d.name);
+  if (!olds && obs.kind === "follower") {
+    // Adoption: create found a follower under this name. Refuse one that is not the declared follower.
+    const refusal = adoptionRefusal(`follower index "${d.name}"`, followerAdoptionDifferences(obs, d, await leaderUuidNow(d, resource)), d.adoptExisting);
+    if (refusal) throw stateError(cluster.ctx({ resource, action: "adopt" }), refusal.what, refusal.fix);
+  }
+  // Pulumi made it unless create found it there (or an update found it gone and makes it anew).
+  const own: OwnershipOutputs = { adopted: obs.kind !== "absent" && (olds ? olds.adopted === true : true), clusterUuid: bound.uuid };
   let ops: FollowerOp[];
   try {
-    ops = planFollower(obs, d, previouslyDeclaredSettings);
+    ops = planFollower(obs, d, Object.keys((olds?.settings ?? {}) as object));
   } catch (e) {
     if (e instanceof PlanRefusal) throw stateError(cluster.ctx({ resource, action: "plan" }), e.what, e.fix);
     throw e;
   }
+  if (ops.some((o) => o.op === "follow")) await checkBeforeFollow(bound, d, resource);
   try {
     await execute(cluster, d, ops);
   } catch (e) {
     if (obs.kind !== "absent") throw e;
-    const now = await outputs(cluster, d).catch(() => undefined);
+    const now = await outputs(cluster, d, own).catch(() => undefined);
     throw now ? partialFailure(e, d.name, now as unknown as Record<string, unknown>) : e;
   }
-  const out = await outputs(cluster, d);
+  const out = await outputs(cluster, d, own);
   if (!out) throw stateError(cluster.ctx({ resource, action: "read back" }), "the index is missing right after it was created or updated", "check whether something deletes it");
   return out;
 }
@@ -143,11 +177,11 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
   diff: diffFollower,
   normalize: normalizeFollowerInputs,
   id: (d) => d.name,
-  converge: (d, olds) => converge(d, Object.keys((olds?.settings ?? {}) as object)),
+  converge: (d, olds) => converge(d, olds),
 
   async read(id, p) {
     const name = p.name ?? id;
-    const cluster = clusterOf(p, label(KIND, name));
+    const { cluster, uuid } = await boundCluster(p, label(KIND, name), p.clusterUuid, "read");
     const obs = await observe(cluster, name);
     if (obs.kind === "absent") return { id: "", props: {} };
     // On import only the id is known: take the identity and state from the cluster.
@@ -158,13 +192,15 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
       status: p.status ?? (obs.kind === "follower" ? obs.status : "promoted"),
     });
     const stats = (await cluster.ccrStats.get()).follow_stats?.indices?.find((i) => i.index === name);
-    const outs = followerOutputs(declared, obs, stats);
+    const outs = { ...followerOutputs(declared, obs, stats), adopted: p.adopted === true, clusterUuid: uuid };
     return { id, props: outs, inputs: followerInputsFromOutputs(outs) };
   },
 
   async remove(id, p) {
     const name = p.name ?? id;
-    const cluster = clusterOf(p, label(KIND, name));
+    // An adopted follower is released: it stays exactly as it is (still following), only Pulumi forgets it.
+    if (releasedOnDestroy(p)) return;
+    const { cluster } = await boundCluster(p, label(KIND, name), p.clusterUuid, "delete");
     cluster.invalidate();
     const obs = await observe(cluster, name);
     await execute(cluster, { ...p, name }, planFollowerDelete(obs, p.deletePolicy ?? "keep"));

@@ -1,8 +1,9 @@
 import type { Cluster } from "../../client/cluster";
-import { clusterOf, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
+import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
+import { boundCluster, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
 import {
   aliasExists, aliasUsers, checkRemote, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, inputsFromSettings,
-  normalizeRemoteInputs, observedSettings, planRemoteDelete, planRemoteWrite, remoteOutputs,
+  normalizeRemoteInputs, observedSettings, planRemoteDelete, planRemoteWrite, remoteAdoptionDifferences, remoteOutputs,
 } from "./plan";
 import type { RemoteClusterInputs, RemoteClusterOutputs } from "./types";
 
@@ -36,11 +37,20 @@ async function waitConnected(cluster: Cluster, d: RemoteClusterInputs): Promise<
   }
 }
 
-async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<RemoteClusterOutputs> {
+async function converge(d: RemoteClusterInputs, olds: RemoteClusterOutputs | undefined): Promise<RemoteClusterOutputs> {
   const resource = label(KIND, d.alias);
-  const cluster = clusterOf(d, resource);
+  const isCreate = olds === undefined;
+  const bound = await boundCluster(d, resource, olds?.clusterUuid, isCreate ? "create" : "update");
+  const { cluster } = bound;
   cluster.invalidate();
   const obs = await observe(cluster, d.alias);
+  const exists = aliasExists(obs.persistent);
+  if (isCreate && exists) {
+    // Adoption: the alias is already configured. Refuse one that points elsewhere unless adoptExisting: "overwrite".
+    const refusal = adoptionRefusal(`remote cluster alias "${d.alias}"`, remoteAdoptionDifferences(obs.persistent, desiredSettings(d)), d.adoptExisting);
+    if (refusal) throw stateError(cluster.ctx({ resource, action: "adopt" }), refusal.what, refusal.fix);
+  }
+  const own: OwnershipOutputs = { adopted: exists && (olds ? olds.adopted === true : true), clusterUuid: bound.uuid };
   const body = planRemoteWrite(d.alias, obs.persistent, desiredSettings(d));
   if (body) await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
   let info: Record<string, unknown> | undefined;
@@ -48,11 +58,11 @@ async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<Remo
     info = await waitConnected(cluster, d);
   } catch (e) {
     // The settings are in place: record the resource so the next run only waits/repairs instead of failing to create.
-    throw isCreate ? partialFailure(e, d.alias, remoteOutputs(d, undefined) as unknown as Record<string, unknown>) : e;
+    throw isCreate ? partialFailure(e, d.alias, remoteOutputs(d, undefined, own) as unknown as Record<string, unknown>) : e;
   }
   cluster.invalidate();
   const after = await observe(cluster, d.alias);
-  return remoteOutputs(inputsFromSettings(d, after.persistent), info);
+  return remoteOutputs(inputsFromSettings(d, after.persistent), info, own);
 }
 
 export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, RemoteClusterOutputs>({
@@ -61,22 +71,26 @@ export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, Remot
   diff: diffRemote,
   normalize: normalizeRemoteInputs,
   id: (d) => d.alias,
-  converge: (d, olds) => converge(d, olds === undefined),
+  converge: (d, olds) => converge(d, olds),
 
   async read(id, p) {
     const alias = p.alias ?? id;
-    const cluster = clusterOf(p, label(KIND, alias));
+    const { cluster, uuid } = await boundCluster(p, label(KIND, alias), p.clusterUuid, "read");
     const obs = await observe(cluster, alias);
     if (!aliasExists(obs.persistent)) return { id: "", props: {} };
-    const inputs = inputsFromSettings({ ...p, alias } as RemoteClusterInputs, obs.persistent);
-    const outs = remoteOutputs(inputs, (await cluster.remoteInfo.get())[alias]);
+    // Ownership is state, not an input.
+    const { adopted: _a, clusterUuid: _u, ...declared } = p;
+    const inputs = inputsFromSettings({ ...declared, alias } as RemoteClusterInputs, obs.persistent);
+    const outs = remoteOutputs(inputs, (await cluster.remoteInfo.get())[alias], { adopted: p.adopted === true, clusterUuid: uuid });
     return { id, props: outs, inputs };
   },
 
   async remove(id, p) {
     const alias = p.alias ?? id;
     const resource = label(KIND, alias);
-    const cluster = clusterOf(p, resource);
+    // An adopted alias is released: its settings stay, only Pulumi forgets it.
+    if (releasedOnDestroy(p)) return;
+    const { cluster } = await boundCluster(p, resource, p.clusterUuid, "delete");
     cluster.invalidate();
     if (!p.force) {
       const [followers, patterns] = await Promise.all([cluster.followInfo.get(), cluster.autoFollowPatterns.get()]);

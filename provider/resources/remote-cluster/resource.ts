@@ -12,14 +12,19 @@ const provider = stubProvider("RemoteCluster");
  * keys are written; destroy removes them all in one request and refuses while followers or auto-follow patterns still
  * use the alias (unless `force`).
  *
- * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
- * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
+ * Existing objects: declare them and run `pulumi up`; create adopts an alias that points where declared (`adopted`
+ * output; `adoptExisting: "overwrite"` rewrites one that points elsewhere), and destroy releases what was adopted
+ * unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
 export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly alias: pulumi.Output<string>;
   declare readonly mode: pulumi.Output<RemoteMode>;
   declare readonly connected: pulumi.Output<boolean>;
   declare readonly nodesConnected: pulumi.Output<number>;
+  /** True when create found this alias already configured (adopted); destroy then releases it (see adoptedOnDestroy). */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** UUID of the cluster holding the alias, recorded on create: a connection that later reaches another cluster is refused. */
+  declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RemoteClusterArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
@@ -28,7 +33,7 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
       // Declared outputs need a key here even when the input is optional: the SDK only creates Outputs for the
       // keys it is given, and `link.mode` would otherwise be undefined in the program.
       mode: args.mode,
-      connected: undefined, nodesConnected: undefined,
+      connected: undefined, nodesConnected: undefined, adopted: undefined, clusterUuid: undefined,
     }, withSecretConnection(opts), MODULE, "RemoteCluster");
   }
 }

@@ -1,10 +1,11 @@
 import type { ConnectionInputs } from "../../client/connection";
+import type { AdoptionInputs, OwnershipOutputs } from "../../core/adoption";
 
 export type RemoteMode = "sniff" | "proxy";
 export type TransportCompress = "true" | "false" | "indexing_data";
 
 /** A remote cluster alias configured on the follower cluster through persistent `cluster.remote.<alias>.*` settings. */
-export interface RemoteClusterInputs {
+export interface RemoteClusterInputs extends AdoptionInputs {
   alias: string;
   /** Default "sniff". */
   mode?: RemoteMode;
@@ -33,7 +34,7 @@ export interface RemoteClusterInputs {
   connection?: ConnectionInputs;
 }
 
-export interface RemoteClusterOutputs extends RemoteClusterInputs {
+export interface RemoteClusterOutputs extends RemoteClusterInputs, OwnershipOutputs {
   connected: boolean;
   /** sniff: nodes connected; proxy: proxy sockets connected. */
   nodesConnected: number;
