@@ -8,7 +8,7 @@ import type { HttpRequest, HttpResponse, Transport } from "../../provider/client
  * paused follower is a 400, unfollow needs closed + paused, resume needs the full parameter set, PUT auto-follow
  * re-activates). Not a substitute for the integration tests.
  */
-interface Index { open: boolean; settings: Record<string, string>; follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown> } }
+interface Index { open: boolean; settings: Record<string, string>; uuid?: string; follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown> } }
 
 const DEFAULTS: Record<string, unknown> = {
   max_read_request_operation_count: 5120, max_outstanding_read_requests: 12, max_read_request_size: "32mb",
@@ -146,6 +146,9 @@ export class FakeEs implements Transport {
     }
     if (api === "_close") { idx.open = false; return ok; }
     if (api === "_open") { idx.open = true; return ok; }
+    if (api === "_settings" && method === "GET") {
+      return { status: 200, body: { [name]: { settings: { ...idx.settings, "index.uuid": idx.uuid ?? `uuid-${name}` } } } };
+    }
     if (api === "_settings" && method === "PUT") {
       for (const [k, v] of Object.entries(body)) if (v === null) delete idx.settings[k]; else idx.settings[k] = String(v);
       return ok;
