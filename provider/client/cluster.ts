@@ -66,6 +66,7 @@ export class Cluster {
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
   private identityP: Promise<ClusterIdentity> | undefined;
+  private known: ClusterIdentity | undefined;
   readonly followInfo: Coalesced<FollowInfoEntry[]>;
   readonly ccrStats: Coalesced<CcrStats>;
   readonly autoFollowPatterns: Coalesced<Array<{ name: string; pattern: Record<string, unknown> }>>;
@@ -150,11 +151,16 @@ export class Cluster {
    * `GET /_nodes` has no cluster UUID and `_cluster/state` is an internal API.
    */
   identity(): Promise<ClusterIdentity> {
-    this.identityP ??= this.detectIdentity().catch((e) => {
+    this.identityP ??= this.detectIdentity().then((id) => (this.known = id)).catch((e) => {
       this.identityP = undefined;
       throw e;
     });
     return this.identityP;
+  }
+
+  /** The identity if this process has already detected it (no request). */
+  knownIdentity(): ClusterIdentity | undefined {
+    return this.known;
   }
 
   /** The server version of a cluster the provider manages: refuses versions it does not support (7.x). */

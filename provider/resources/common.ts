@@ -41,6 +41,26 @@ export async function boundCluster(
 }
 
 /**
+ * Read (refresh) binds lazily, to keep a refresh wave at its request count: it checks the recorded UUID when this
+ * process already knows the cluster's identity (free), and `confirmGone` checks it before reporting the object gone,
+ * which is where a connection to another cluster would do harm (the engine would drop the resource from state and
+ * orphan the real object). A found object read through such a connection is caught by the next update or delete.
+ */
+export function readCluster(inputs: { connection?: ConnectionInputs }, resource: string, recordedUuid: string | undefined): {
+  cluster: Cluster; uuid?: string; confirmGone: () => Promise<void>;
+} {
+  const cluster = clusterOf(inputs, resource);
+  const known = cluster.knownIdentity();
+  const moved = known && clusterMovedProblem(recordedUuid, known.uuid);
+  if (moved) throw stateError(cluster.ctx({ resource, action: "read" }), moved, CLUSTER_MOVED_FIX);
+  return {
+    cluster,
+    uuid: known?.uuid ?? recordedUuid,
+    confirmGone: async () => void await boundCluster(inputs, resource, recordedUuid, "read"),
+  };
+}
+
+/**
  * Refuses a follow (PUT follow, or an auto-follow pattern that will follow) when the leader connection is declared and
  * the pair breaks CCR's version rule. Without a leader connection the leader's version cannot be known here.
  */

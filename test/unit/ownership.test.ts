@@ -81,6 +81,16 @@ describe("cluster identity", () => {
     expect(b.persistent["cluster.remote.leader.seeds"]).toEqual(["127.0.0.1:9300"]);
   });
 
+  it("refresh never reports an object gone through a connection to another cluster, and costs no request when it is there", async () => {
+    const c = await fi.create(follower());
+    wire(); // a new provider process, as for `pulumi refresh`: nothing detected yet
+    await expect(fi.read!("orders-copy", { ...c.outs, connection: conn("b") })).rejects.toThrow(/reaches cluster fake-cluster-uuid-2, but this resource lives on cluster fake-cluster-uuid-1/);
+    wire();
+    a.requests = [];
+    expect((await fi.read!("orders-copy", c.outs)).id).toBe("orders-copy");
+    expect(a.requests).not.toContain("GET /");
+  });
+
   it("state written before UUIDs were recorded is bound on the next update", async () => {
     const c = await fi.create(follower());
     const { clusterUuid: _u, ...legacy } = c.outs;

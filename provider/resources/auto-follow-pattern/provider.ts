@@ -1,7 +1,7 @@
 import type { Cluster } from "../../client/cluster";
 import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
 import { overridesRejectedBy } from "../../core/settings";
-import { boundCluster, checkLeaderVersion, label, resourceProvider, stateError } from "../common";
+import { boundCluster, checkLeaderVersion, label, readCluster, resourceProvider, stateError } from "../common";
 import {
   checkPattern, diffPattern, normalizePatternInputs, patternAdoptionDifferences, patternFromWire, patternOutputs, PatternOp, planPattern,
   planPatternDelete,
@@ -66,9 +66,9 @@ export const autoFollowPatternProvider = resourceProvider<AutoFollowPatternInput
 
   async read(id, p) {
     const name = p.name ?? id;
-    const { cluster, uuid } = await boundCluster(p, label(KIND, name), p.clusterUuid, "read");
+    const { cluster, uuid, confirmGone } = readCluster(p, label(KIND, name), p.clusterUuid);
     const observed = await observe(cluster, name);
-    if (!observed) return { id: "", props: {} };
+    if (!observed) return confirmGone().then(() => ({ id: "", props: {} }));
     const outs = patternOutputs({ ...p, name } as AutoFollowPatternInputs, observed, await cluster.ccrStats.get(), { adopted: p.adopted === true, clusterUuid: uuid });
     const { recentErrors: _e, adopted: _a, clusterUuid: _u, ...inputs } = outs;
     return { id, props: outs, inputs };

@@ -4,7 +4,8 @@ import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core
 import { overridesRejectedBy } from "../../core/settings";
 import { atLeast, EsVersion, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import {
-  boundCluster, callTolerating, checkLeaderVersion, resourceProvider, label, partialFailure, relabel, stateError, waitUntil, WaitTimeout,
+  boundCluster, callTolerating, checkLeaderVersion, readCluster, resourceProvider, label, partialFailure, relabel, stateError, waitUntil,
+  WaitTimeout,
 } from "../common";
 import {
   checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, followerAdoptionDifferences, FollowerObserved, followerInputsFromOutputs, FollowerOp,
@@ -181,9 +182,9 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
 
   async read(id, p) {
     const name = p.name ?? id;
-    const { cluster, uuid } = await boundCluster(p, label(KIND, name), p.clusterUuid, "read");
+    const { cluster, uuid, confirmGone } = readCluster(p, label(KIND, name), p.clusterUuid);
     const obs = await observe(cluster, name);
-    if (obs.kind === "absent") return { id: "", props: {} };
+    if (obs.kind === "absent") return confirmGone().then(() => ({ id: "", props: {} }));
     // On import only the id is known: take the identity and state from the cluster.
     const declared = normalizeFollowerInputs({
       ...p, name,

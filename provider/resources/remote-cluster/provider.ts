@@ -1,6 +1,6 @@
 import type { Cluster } from "../../client/cluster";
 import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
-import { boundCluster, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
+import { boundCluster, label, readCluster, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout } from "../common";
 import {
   aliasExists, aliasUsers, checkRemote, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, inputsFromSettings,
   normalizeRemoteInputs, observedSettings, planRemoteDelete, planRemoteWrite, remoteAdoptionDifferences, remoteOutputs,
@@ -75,9 +75,9 @@ export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, Remot
 
   async read(id, p) {
     const alias = p.alias ?? id;
-    const { cluster, uuid } = await boundCluster(p, label(KIND, alias), p.clusterUuid, "read");
+    const { cluster, uuid, confirmGone } = readCluster(p, label(KIND, alias), p.clusterUuid);
     const obs = await observe(cluster, alias);
-    if (!aliasExists(obs.persistent)) return { id: "", props: {} };
+    if (!aliasExists(obs.persistent)) return confirmGone().then(() => ({ id: "", props: {} }));
     // Ownership is state, not an input.
     const { adopted: _a, clusterUuid: _u, ...declared } = p;
     const inputs = inputsFromSettings({ ...declared, alias } as RemoteClusterInputs, obs.persistent);
