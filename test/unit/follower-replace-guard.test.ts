@@ -9,6 +9,7 @@ describe("check refuses replaces that deletePolicy 'keep' would make fail halfwa
     const { failures } = checkFollower({ ...base, leaderIndex: "b" }, { ...base, deletePolicy: "keep" });
     expect(failures).toHaveLength(1);
     expect(failures[0].property).toBe("leaderIndex");
+    expect(failures[0].reason).toMatch(/^changing leaderIndex replaces follower index "copy" \(a follower cannot be re-pointed\)/);
     expect(failures[0].reason).toMatch(/deletePolicy: "delete"/);
     expect(failures[0].reason).toMatch(/new name/);
   });
@@ -36,7 +37,7 @@ describe("the guard also covers static settings and values unknown at preview", 
     const olds = { ...base, settings: { "index.codec": "default" } };
     const { failures } = checkFollower({ ...base, settings: { index: { codec: "best_compression" } } }, olds);
     expect(failures.map((f) => f.property)).toEqual(["settings.index.codec"]);
-    expect(failures[0].reason).toMatch(/static setting.*replaces follower index "copy".*deletePolicy: "delete"/);
+    expect(failures[0].reason).toMatch(/^changing index\.codec replaces follower index "copy" \(a static setting.*deletePolicy: "delete"/);
     // Adding or removing a static override is a change too; dynamic ones stay in place.
     expect(checkFollower({ ...base, settings: { "index.codec": "best_compression" } }, base).failures.map((f) => f.property)).toEqual(["settings.index.codec"]);
     expect(checkFollower(base, olds).failures.map((f) => f.property)).toEqual(["settings.index.codec"]);

@@ -54,9 +54,9 @@ export function checkFollower(newsIn: object, oldsIn?: object): { inputs: Follow
 export function replaceBlockedByKeep(olds: Partial<FollowerIndexInputs>, news: FollowerIndexInputs): CheckFailure | undefined {
   if (!olds.name || isUnknown(news.name) || olds.name !== news.name || (olds.deletePolicy ?? "keep") !== "keep") return undefined;
   const fix = `First run an update that only sets deletePolicy: "delete" (the follower's copy is rebuilt from the leader, which keeps its data), or give the follower a new name.`;
-  const blocked = (property: string, what: string): CheckFailure => ({
+  const blocked = (property: string, what: string, why: string): CheckFailure => ({
     property,
-    reason: `${what} replaces follower index "${news.name}", and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
+    reason: `${what} replaces follower index "${news.name}" (${why}), and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
   });
   const unknown = (property: string): CheckFailure => ({
     property,
@@ -64,11 +64,11 @@ export function replaceBlockedByKeep(olds: Partial<FollowerIndexInputs>, news: F
   });
   for (const k of ["remoteCluster", "leaderIndex", "dataStreamName"] as const) {
     if (isUnknown(news[k])) return unknown(k);
-    if ((olds[k] ?? undefined) !== (news[k] ?? undefined)) return blocked(k, `changing ${k} (a follower cannot be re-pointed)`);
+    if ((olds[k] ?? undefined) !== (news[k] ?? undefined)) return blocked(k, `changing ${k}`, "a follower cannot be re-pointed");
   }
   const staticProblem = staticSettingChange(olds.settings, news.settings);
   if (staticProblem?.unknown) return unknown(staticProblem.property);
-  if (staticProblem) return blocked(staticProblem.property, `changing ${staticProblem.property.slice("settings.".length)} (a static setting, which an open follower cannot change)`);
+  if (staticProblem) return blocked(staticProblem.property, `changing ${staticProblem.property.slice("settings.".length)}`, "a static setting, which an open follower cannot change");
   if (olds.status === "promoted" && isUnknown(news.status)) return unknown("status");
   if (olds.status === "promoted" && news.status !== "promoted") {
     return {
