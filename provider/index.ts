@@ -15,4 +15,5 @@ export type { FollowerIndexInputs, FollowerIndexOutputs, FollowerStatus, Observe
 export type { AutoFollowPatternInputs, AutoFollowPatternOutputs } from "./resources/auto-follow-pattern/types";
 export type { ConnectionInputs } from "./client/connection";
 export type { TuningInputs } from "./core/tuning";
+export type { AdoptMode, AdoptedOnDestroy } from "./core/adoption";
 export { CONFIG_NAMESPACE } from "./client/connection";

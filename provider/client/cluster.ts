@@ -1,4 +1,5 @@
-import { EsVersion, parseVersion, SUPPORTED_MAJORS } from "../core/version";
+import { knownUuid } from "../core/identity";
+import { EsVersion, parseVersion, unsupportedVersionProblem } from "../core/version";
 import { chunkIndexNames, followersMissingFromInfo } from "../core/index-meta";
 import type { FlatSettings } from "../core/settings";
 import { Batched, Coalesced } from "./coalesce";
@@ -64,7 +65,8 @@ export class Cluster {
   readonly label: string;
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
-  private versionP: Promise<EsVersion> | undefined;
+  private identityP: Promise<ClusterIdentity> | undefined;
+  private known: ClusterIdentity | undefined;
   readonly followInfo: Coalesced<FollowInfoEntry[]>;
   readonly ccrStats: Coalesced<CcrStats>;
   readonly autoFollowPatterns: Coalesced<Array<{ name: string; pattern: Record<string, unknown> }>>;
@@ -198,34 +200,57 @@ export class Cluster {
   }
 
   /**
-   * Server version, detected once per process. `GET /` is the normal route; builds without the rest-root module (the
-   * integ-test zip used locally) answer it with 405, so fall back to the local node's info.
+   * Server version and cluster UUID, detected once per cluster per process (the first call of any resource on this
+   * cluster pays one request; concurrent callers share it; a failure is not cached). `GET /` is the normal route and
+   * answers both. Builds without the rest-root module (the integ-test zip used locally) answer it with 405; the public
+   * fallback that answers both is cluster stats restricted to the local node (`nodes.versions`, `cluster_uuid`):
+   * `GET /_nodes` has no cluster UUID and `_cluster/state` is an internal API.
    */
-  version(): Promise<EsVersion> {
-    this.versionP ??= this.detectVersion().catch((e) => {
-      this.versionP = undefined;
+  identity(): Promise<ClusterIdentity> {
+    this.identityP ??= this.detectIdentity().then((id) => (this.known = id)).catch((e) => {
+      this.identityP = undefined;
       throw e;
     });
-    return this.versionP;
+    return this.identityP;
   }
 
-  private async detectVersion(): Promise<EsVersion> {
-    const c = { resource: "connection", action: "detect the Elasticsearch version" };
+  /** The identity if this process has already detected it (no request). */
+  knownIdentity(): ClusterIdentity | undefined {
+    return this.known;
+  }
+
+  /** The server version of a cluster the provider manages: refuses versions it does not support (7.x). */
+  async version(): Promise<EsVersion> {
+    const { version } = await this.identity();
+    const problem = unsupportedVersionProblem(version);
+    if (problem) throw new CcrError(`cluster ${this.label}: ${problem}.`, undefined, undefined, problem, "upgrade the cluster");
+    return version;
+  }
+
+  private async detectIdentity(): Promise<ClusterIdentity> {
+    // A shared read: the provider shell puts the name of the resource that needed it into an error.
+    const c = { resource: SHARED_READ, action: "detect the Elasticsearch version and cluster UUID" };
     const root = await this.call(c, { method: "GET", path: "/" }, [404, 405, 410]);
-    let text = (root.body as { version?: { number?: string } })?.version?.number;
+    const b = root.status < 300 ? root.body as { version?: { number?: string }; cluster_uuid?: string } : undefined;
+    let text = b?.version?.number;
+    let uuid = b?.cluster_uuid;
     if (!text) {
-      const nodes = await this.call(c, { method: "GET", path: "/_nodes/_local", query: { filter_path: "nodes.*.version" } });
-      const first = Object.values((nodes.body as { nodes?: Record<string, { version?: string }> })?.nodes ?? {})[0];
-      text = first?.version;
+      const stats = await this.call(c, { method: "GET", path: "/_cluster/stats/nodes/_local", query: { filter_path: "cluster_uuid,nodes.versions" } });
+      const sb = stats.body as { cluster_uuid?: string; nodes?: { versions?: string[] } };
+      text = sb?.nodes?.versions?.[0];
+      uuid = sb?.cluster_uuid;
     }
     const v = text ? parseVersion(text) : undefined;
     if (!v) throw new CcrError(`cluster ${this.label}: could not determine the Elasticsearch version`, undefined, undefined, undefined, undefined);
-    if (!SUPPORTED_MAJORS.includes(v.major)) {
-      throw new CcrError(`cluster ${this.label} runs Elasticsearch ${v.text}; this provider supports ${SUPPORTED_MAJORS.join(".x and ")}.x. Upgrade the cluster.`,
-        undefined, undefined, undefined, "upgrade");
-    }
-    return v;
+    return { version: v, uuid: knownUuid(uuid) };
   }
+}
+
+/** What identifies the cluster behind a connection. */
+export interface ClusterIdentity {
+  version: EsVersion;
+  /** Undefined only while the cluster has not formed yet ("_na_"). */
+  uuid?: string;
 }
 
 type TransportFactory = (c: ResolvedConnection) => Transport;

@@ -1,4 +1,4 @@
-/** Elasticsearch server versions and the features gated on them. */
+/** Elasticsearch server versions, the features gated on them, and the CCR compatibility rules. */
 export interface EsVersion {
   major: number;
   minor: number;
@@ -18,7 +18,47 @@ export function atLeast(v: EsVersion, major: number, minor: number, patch = 0): 
   return v.patch >= patch;
 }
 
+/** Negative, 0 or positive like a comparator, on major.minor.patch. */
+export function compareVersions(a: EsVersion, b: EsVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
 /** PUT follow rejects `data_stream_name` as an unknown field before 8.4. */
 export const MIN_VERSION_DATA_STREAM_NAME = { major: 8, minor: 4 } as const;
 /** The provider supports the 8.x and 9.x REST APIs (plain application/json works on both). */
 export const SUPPORTED_MAJORS: readonly number[] = [8, 9];
+
+/** Why the provider cannot manage a cluster of this version, or undefined. */
+export function unsupportedVersionProblem(v: EsVersion): string | undefined {
+  if (SUPPORTED_MAJORS.includes(v.major)) return undefined;
+  return `it runs Elasticsearch ${v.text}; this provider supports ${SUPPORTED_MAJORS.join(".x and ")}.x` +
+    (v.major < SUPPORTED_MAJORS[0] ? " (7.x has another CCR API surface: no data_stream_name, other defaults); upgrade the cluster" : "");
+}
+
+/**
+ * Whether a follower cluster of version `follower` may follow a leader of version `leader` (es-ccr-api.md §7):
+ * - the follower runs the same or a newer version, including the patch level (leader 9.4.3 needs follower ≥ 9.4.3);
+ * - across majors, Elastic's CCR matrix allows 7.17 → 8.x, and the wire-compatibility rule limits 8.x → 9.x to
+ *   8.18 → 9.0 and 8.19 → 9.x; 7.0–7.16 leaders need an upgrade to 7.17 first, and 7.x → 9.x is impossible;
+ * - pairs two or more majors apart, or beyond the published matrix, are refused.
+ * Returns why not, with what to do, or undefined when the pair is allowed.
+ */
+export function followerVersionProblem(leader: EsVersion, follower: EsVersion): string | undefined {
+  const pair = `leader cluster ${leader.text}, follower cluster ${follower.text}`;
+  if (compareVersions(follower, leader) < 0) {
+    return `${pair}: CCR needs the follower cluster on the same or a newer version than the leader, including the patch level; ` +
+      "upgrade the follower cluster first (followers before leaders)";
+  }
+  if (follower.major === leader.major) return undefined;
+  if (follower.major - leader.major > 1) return `${pair}: CCR does not span two majors; upgrade the leader cluster`;
+  if (leader.major === 7) {
+    if (follower.major === 8 && leader.minor === 17) return undefined;
+    return `${pair}: only a 7.17 leader can be followed by an 8.x cluster (and none by 9.x); upgrade the leader cluster`;
+  }
+  if (leader.major === 8 && follower.major === 9) {
+    if (follower.minor === 0 && leader.minor >= 18) return undefined;
+    if (leader.minor >= 19) return undefined;
+    return `${pair}: a 9.x node only connects to 8.19 nodes (9.0 also to 8.18); upgrade the leader cluster to 8.19 first`;
+  }
+  return `${pair}: the pair is not covered by Elastic's CCR compatibility matrix`;
+}

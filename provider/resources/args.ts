@@ -12,8 +12,8 @@ export function secretConnection(c: pulumi.Input<ConnectionInputs> | undefined):
   return c === undefined ? undefined : pulumi.secret(c);
 }
 
-export function withSecretConnection(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
+export function withSecretConnection(opts: pulumi.CustomResourceOptions | undefined, extra: string[] = []): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", ...extra] };
 }
 
 /** Pulumi type tokens: pulumi-nodejs:dynamic/elasticsearch-ccr:<Kind>. */

@@ -1,6 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "../core/check";
 import type { DiffOutcome } from "../core/diff";
+import { clusterMovedProblem, CLUSTER_MOVED_FIX } from "../core/identity";
+import { EsVersion, followerVersionProblem, unsupportedVersionProblem } from "../core/version";
 import { clusterFor, Cluster, SHARED_READ } from "../client/cluster";
 import { ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
 import { CcrError, errorBody, ErrorContext, OutcomeUnknown, responseError, stateError } from "../client/errors";
@@ -16,6 +18,60 @@ export function setStackConnection(c: ConnectionInputs): void {
 
 export function clusterOf(inputs: { connection?: ConnectionInputs }, resource: string): Cluster {
   return clusterFor(resolveConnection(mergeConnection(inputs.connection, stackConnection), resource));
+}
+
+/**
+ * The cluster a resource's operation runs on, bound to the cluster it lives on. The version and cluster UUID are
+ * detected once per cluster per process (one request, shared by every resource on it); a version the provider does
+ * not support is refused, and so is a connection that now reaches another cluster than the one recorded on create
+ * (`recordedUuid`): diff is pure and cannot see it, so update, read and delete check it before their first request.
+ * A rotated credential or a new URL of the same cluster passes.
+ */
+export async function boundCluster(
+  inputs: { connection?: ConnectionInputs }, resource: string, recordedUuid: string | undefined, action: string,
+): Promise<{ cluster: Cluster; uuid?: string; version: EsVersion }> {
+  const cluster = clusterOf(inputs, resource);
+  const id = await cluster.identity().catch((e) => relabel(e, resource));
+  const ctx = cluster.ctx({ resource, action });
+  const unsupported = unsupportedVersionProblem(id.version);
+  if (unsupported) throw stateError(ctx, `the cluster cannot be managed: ${unsupported}`, "upgrade the cluster, or use another tool for 7.x");
+  const moved = clusterMovedProblem(recordedUuid, id.uuid);
+  if (moved) throw stateError(ctx, moved, CLUSTER_MOVED_FIX);
+  return { cluster, uuid: id.uuid ?? recordedUuid, version: id.version };
+}
+
+/**
+ * Read (refresh) binds lazily, to keep a refresh wave at its request count: it checks the recorded UUID when this
+ * process already knows the cluster's identity (free), and `confirmGone` checks it before reporting the object gone,
+ * which is where a connection to another cluster would do harm (the engine would drop the resource from state and
+ * orphan the real object). A found object read through such a connection is caught by the next update or delete.
+ */
+export function readCluster(inputs: { connection?: ConnectionInputs }, resource: string, recordedUuid: string | undefined): {
+  cluster: Cluster; uuid?: string; confirmGone: () => Promise<void>;
+} {
+  const cluster = clusterOf(inputs, resource);
+  const known = cluster.knownIdentity();
+  const moved = known && clusterMovedProblem(recordedUuid, known.uuid);
+  if (moved) throw stateError(cluster.ctx({ resource, action: "read" }), moved, CLUSTER_MOVED_FIX);
+  return {
+    cluster,
+    uuid: known?.uuid ?? recordedUuid,
+    confirmGone: async () => void await boundCluster(inputs, resource, recordedUuid, "read"),
+  };
+}
+
+/**
+ * Refuses a follow (PUT follow, or an auto-follow pattern that will follow) when the leader connection is declared and
+ * the pair breaks CCR's version rule. Without a leader connection the leader's version cannot be known here.
+ */
+export async function checkLeaderVersion(
+  leaderConnection: ConnectionInputs | undefined, follower: { cluster: Cluster; version: EsVersion }, resource: string, action: string,
+): Promise<void> {
+  if (!leaderConnection) return;
+  const leader = clusterFor(resolveConnection(leaderConnection, `${resource} (leaderConnection)`));
+  const { version } = await leader.identity().catch((e) => relabel(e, resource));
+  const problem = followerVersionProblem(version, follower.version);
+  if (problem) throw stateError(follower.cluster.ctx({ resource, action }), problem, "upgrade as the message says; nothing was changed");
 }
 
 /** Sends a request; a failure for which `tolerated(status, error)` holds counts as success (idempotent retries). */

@@ -2,6 +2,7 @@ import { Failures } from "../core/check";
 import { checkSettingsOverrides, normalizeIndexSettings } from "../core/settings";
 import { checkTuning, normalizeTuning, TUNING_KEYS } from "../core/tuning";
 import { isUnknown } from "../core/unknown";
+import { checkAdoption } from "../core/adoption";
 import { checkConnection } from "../client/connection";
 
 /**
@@ -12,6 +13,8 @@ export function checkFollowSpec(f: Failures, news: Record<string, unknown>): voi
   checkSettingsOverrides(f, "settings", news.settings);
   checkTuning(f, news);
   checkConnection(f, news.connection);
+  checkConnection(f, news.leaderConnection, "leaderConnection");
+  checkAdoption(f, news);
 }
 
 /** A copy of the inputs with tuning values canonical and settings flat; unknown values pass through untouched. */

@@ -37,6 +37,11 @@ export class CcrLayer {
     this.state = loadState(o.stateDir);
   }
 
+  /** The node's major: which settings the server allows as overrides depends on it. */
+  private get major(): number {
+    return Number(this.o.node.version.split(".")[0]);
+  }
+
   // ---------------------------------------------------------------- lifecycle
   start(): void {
     for (const f of Object.values(this.state.followers)) if (f.active) this.startLoop(f);
@@ -204,7 +209,7 @@ export class CcrLayer {
     const remote = await this.resolve(alias, leader);
     const li = await this.leaderInfo(remote, leader);
     const overrides = flattenSettings(settings ?? {});
-    const forbidden = forbiddenOverrides(overrides);
+    const forbidden = forbiddenOverrides(overrides, this.major);
     if (Object.keys(forbidden).length) throw errors.illegalArgument(`can not put follower index that could override leader settings ${settingsString(forbidden)}`);
     const snap = `[_ccr_${alias}:_latest_/_latest_]`;
     const existing = await this.localIndex(index);
@@ -424,7 +429,7 @@ export class CcrLayer {
     const alias = String(body.remote_cluster);
     const remote = await this.resolve(alias, undefined);
     const overrides = flattenSettings(body.settings ?? {});
-    const forbidden = forbiddenOverrides(overrides);
+    const forbidden = forbiddenOverrides(overrides, this.major);
     if (Object.keys(forbidden).length) throw errors.illegalArgument(`can not put auto-follow pattern that could override leader settings ${settingsString(forbidden)}`);
     const prev = this.state.patterns[name];
     const next: PatternState = {

@@ -1,25 +1,13 @@
 /**
  * EMULATED CCR layer: which index settings CCR replicates and which a follower may override (pure functions).
- * The non-replicated list follows TransportResumeFollowAction.NON_REPLICATED_SETTINGS as summarised in the reference
- * (section 2.9).
+ * The non-replicated list is Elasticsearch's own TransportResumeFollowAction.NON_REPLICATED_SETTINGS per major, kept
+ * (with its sources) in provider/core/settings.ts: the same data serves the provider's offline check and this layer's
+ * server-side refusal, so both behave as the real server of the node's version does.
  */
-const NON_REPLICATED_EXACT = new Set([
-  "index.number_of_replicas", "index.auto_expand_replicas", "index.routing.allocation.enable",
-  "index.routing.rebalance.enable", "index.routing.allocation.total_shards_per_node", "index.allocation.max_retries",
-  "index.unassigned.node_left.delayed_timeout", "index.read_only", "index.priority", "index.write.wait_for_active_shards",
-  "index.hidden", "index.refresh_interval", "index.search.idle.after", "index.query.default_field",
-  "index.default_pipeline", "index.final_pipeline", "index.search.throttled", "index.gc_deletes", "index.codec",
-  "index.soft_deletes.retention.operations", "index.soft_deletes.retention_lease.period",
-  "index.requests.cache.enable", "index.routing.allocation.include._tier_preference",
-]);
-const NON_REPLICATED_PREFIXES = [
-  "index.routing.allocation.include.", "index.routing.allocation.exclude.", "index.routing.allocation.require.",
-  "index.blocks.", "index.max_", "index.translog.", "index.search.slowlog.", "index.indexing.slowlog.",
-  "index.merge.", "index.flush_after_merge",
-];
+import { isNonReplicatedSetting } from "../../provider/core/settings";
 
-export function isNonReplicated(key: string): boolean {
-  return NON_REPLICATED_EXACT.has(key) || NON_REPLICATED_PREFIXES.some((p) => key.startsWith(p));
+export function isNonReplicated(key: string, major: number): boolean {
+  return isNonReplicatedSetting(key, major);
 }
 
 /** Flattens nested settings to dotted keys and prefixes "index." (Settings.normalizePrefix); values become strings. */
@@ -38,9 +26,9 @@ export function flattenSettings(s: unknown, prefix = ""): Record<string, string>
 }
 
 /** The override keys that would override replicated leader settings (empty = acceptable). */
-export function forbiddenOverrides(flat: Record<string, string>): Record<string, string> {
+export function forbiddenOverrides(flat: Record<string, string>, major: number): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(flat)) if (!isNonReplicated(k)) out[k] = v;
+  for (const [k, v] of Object.entries(flat)) if (!isNonReplicated(k, major)) out[k] = v;
   return out;
 }
 

@@ -355,13 +355,14 @@ describe("adopting objects created out of band", () => {
     expect(p.status).toBe(200);
   });
 
-  const program = (importIds: boolean) => async () => {
+  const program = (importIds: boolean, adoptedOnDestroy?: "destroy") => async () => {
     const connection = { urls: [proxies.follower.url] };
     const opt = (id: string): pulumi.CustomResourceOptions => (importIds ? { import: id } : {});
-    const link = new RemoteCluster("oob-link", { alias: ALIAS, mode: "sniff", seeds: [leader.transportAddress], skipUnavailable: true, connection }, opt(ALIAS));
-    new FollowerIndex("oob-follower", { name: FOLLOWER, remoteCluster: link.alias, leaderIndex: "orders", connection }, opt(FOLLOWER));
-    new AutoFollowPattern("oob-pattern", { name: PATTERN, remoteCluster: link.alias, leaderIndexPatterns: ["logs-*"], connection }, opt(PATTERN));
-    return {};
+    const own = adoptedOnDestroy ? { adoptedOnDestroy } : {};
+    const link = new RemoteCluster("oob-link", { alias: ALIAS, mode: "sniff", seeds: [leader.transportAddress], skipUnavailable: true, connection, ...own }, opt(ALIAS));
+    const f = new FollowerIndex("oob-follower", { name: FOLLOWER, remoteCluster: link.alias, leaderIndex: "orders", connection, ...own }, opt(FOLLOWER));
+    new AutoFollowPattern("oob-pattern", { name: PATTERN, remoteCluster: link.alias, leaderIndexPatterns: ["logs-*"], connection, ...own }, opt(PATTERN));
+    return { adopted: pulumi.all([link.adopted, f.adopted]) };
   };
 
   const indexUuid = async (idx: string) => (await onCluster(follower, "GET", `/${idx}/_settings?flat_settings=true`)).body?.[idx]?.settings?.["index.uuid"];
@@ -392,6 +393,7 @@ describe("adopting objects created out of band", () => {
     const up = await stack.up();
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges).toEqual({ create: 4 });
+    expect(up.outputs.adopted.value).toEqual([true, true]);
     // Adopted, not recreated: the same index (UUID), still following the same leader; pattern and alias as they were.
     expect(await indexUuid(FOLLOWER)).toBe(uuid);
     expect(await followerInfo(FOLLOWER)).toMatchObject({ status: "active", leader_index: "orders" });
@@ -404,10 +406,25 @@ describe("adopting objects created out of band", () => {
     expect(refresh.summary.resourceChanges).toEqual({ same: 4 });
   });
 
-  it("destroy after adoption removes what was adopted", async () => {
-    const destroy = await stack.destroy();
+  it("destroy after adoption releases what was adopted: the stack forgets it, the cluster keeps it as it was", async () => {
+    const remote = await remoteSettings(ALIAS);
+    const { result: destroy, requests } = await recorded("destroy (adopted objects are released)", () => stack.destroy());
     expect(destroy.summary.result).toBe("succeeded");
     expect(destroy.summary.resourceChanges?.delete).toBe(4);
+    expect(requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(await followerInfo(FOLLOWER)).toMatchObject({ status: "active", leader_index: "orders" });
+    expect((await onCluster(follower, "GET", `/_ccr/auto_follow/${PATTERN}`)).status).toBe(200);
+    expect(await remoteSettings(ALIAS)).toEqual(remote);
+  });
+
+  it("with adoptedOnDestroy: \"destroy\" a stack that adopts them destroys them like its own", async () => {
+    const owner = await inlineStack({ projectName: PROJECT, stackName: `impd${RUN}`, env, program: program(false, "destroy") });
+    stacks.push(owner);
+    const up = await owner.up();
+    expect(up.summary.resourceChanges).toEqual({ create: 4 });
+    expect(up.outputs.adopted.value).toEqual([true, true]);
+    const destroy = await owner.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
     expect(await followerInfo(FOLLOWER)).toBeUndefined();
     expect((await onCluster(follower, "GET", `/_ccr/auto_follow/${PATTERN}`)).status).toBe(404);
     expect(await remoteSettings(ALIAS)).toEqual({});

@@ -89,6 +89,14 @@ describe("AutoFollowPattern planning", () => {
   });
 
   it("a new name is a replace", () => {
-    expect(diffPattern(patternOutputs(desired(), stored(), {}), desired({ name: "logs2" })).replaces).toEqual(["name"]);
+    expect(diffPattern(patternOutputs(desired(), stored(), {}), desired({ name: "logs2" }))).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
+  });
+
+  it("a new remoteCluster is a replace, deleting the old pattern first when the name stays", () => {
+    // An in-place PUT to another remote would mark only indexes of newly added leader patterns as already followed,
+    // so every existing matching index of the new remote would be followed at once; a new pattern marks them all.
+    const outs = patternOutputs(desired(), stored(), {});
+    expect(diffPattern(outs, desired({ remoteCluster: "other" }))).toEqual({ changes: true, replaces: ["remoteCluster"], deleteBeforeReplace: true });
+    expect(diffPattern(outs, desired({ remoteCluster: "other", name: "logs2" }))).toMatchObject({ replaces: ["name", "remoteCluster"], deleteBeforeReplace: false });
   });
 });

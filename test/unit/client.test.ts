@@ -121,19 +121,33 @@ describe("cluster: retries, coalescing, version", () => {
     expect(loads).toBe(2);
   });
 
-  it("detects the version from GET /, falling back to _nodes/_local when / answers 405", async () => {
+  it("detects version and cluster UUID from GET /, falling back to local-node cluster stats when / answers 405", async () => {
     const es = new FakeEs();
-    expect((await new Cluster(conn, es).version()).major).toBe(8);
+    const c = new Cluster(conn, es);
+    expect((await c.version()).major).toBe(8);
+    expect((await c.identity()).uuid).toBe(es.clusterUuid);
     const es405 = new FakeEs();
     es405.rootAnswers405 = true;
     es405.version = "9.1.4";
-    expect((await new Cluster(conn, es405).version()).text).toBe("9.1.4");
-    expect(es405.requests).toEqual(["GET /", "GET /_nodes/_local"]);
+    es405.clusterUuid = "other-uuid";
+    const c405 = new Cluster(conn, es405);
+    expect((await c405.version()).text).toBe("9.1.4");
+    expect((await c405.identity()).uuid).toBe("other-uuid");
+    // Once per cluster per process: the second and third ask send nothing.
+    expect(es405.requests).toEqual(["GET /", "GET /_cluster/stats/nodes/_local"]);
+  });
+
+  it("a cluster that has not formed yet reports no UUID rather than \"_na_\"", async () => {
+    const es = new FakeEs();
+    es.clusterUuid = "_na_";
+    expect((await new Cluster(conn, es).identity()).uuid).toBeUndefined();
   });
 
   it("refuses unsupported majors", async () => {
     const es = new FakeEs();
     es.version = "7.17.0";
-    await expect(new Cluster(conn, es).version()).rejects.toThrow(/supports 8\.x and 9\.x/);
+    await expect(new Cluster(conn, es).version()).rejects.toThrow(/runs Elasticsearch 7\.17\.0; this provider supports 8\.x and 9\.x.*upgrade/);
+    // identity() alone does not refuse: a leader's version is only compared, never managed.
+    expect((await new Cluster(conn, es).identity()).version.text).toBe("7.17.0");
   });
 });

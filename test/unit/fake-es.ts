@@ -11,6 +11,7 @@ import { HttpRequest, HttpResponse, Transport, TransportFailure } from "../../pr
 interface Index {
   open: boolean;
   settings: Record<string, string>;
+  uuid?: string;
   /** `restoringUntil`: the initial copy from the leader is still running (no shard-follow tasks yet) until this time. */
   follower?: { remote: string; leader: string; active: boolean; params: Record<string, unknown>; fatal?: { type: string; reason: string }; restoringUntil?: number };
 }
@@ -49,6 +50,8 @@ export class FakeEs implements Transport {
   /** Data streams on this cluster (backing index names, replicated = a follower data stream). */
   dataStreams = new Map<string, { indices: string[]; replicated: boolean }>();
   version = "8.19.21";
+  /** `cluster_uuid` as GET / and cluster stats report it. */
+  clusterUuid = "fake-cluster-uuid-1";
   rootAnswers405 = false;
   /** Statuses to answer before serving normally (to test retries). */
   failNext: number[] = [];
@@ -112,8 +115,8 @@ export class FakeEs implements Transport {
     const { method, path } = req;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
-    if (path === "/") return this.rootAnswers405 ? err(405, "", "Incorrect HTTP method") : { status: 200, body: { version: { number: this.version } } };
-    if (path === "/_nodes/_local") return { status: 200, body: { nodes: { n1: { version: this.version } } } };
+    if (path === "/") return this.rootAnswers405 ? err(405, "", "Incorrect HTTP method") : { status: 200, body: { cluster_uuid: this.clusterUuid, version: { number: this.version } } };
+    if (path === "/_cluster/stats/nodes/_local") return { status: 200, body: { cluster_uuid: this.clusterUuid, nodes: { versions: [this.version] } } };
     if (path === "/_remote/info") return { status: 200, body: this.remoteInfo() };
     if (path === "/_cluster/settings") {
       if (method === "GET") return { status: 200, body: { persistent: { ...this.persistent }, transient: { ...this.transient } } };
@@ -288,6 +291,9 @@ export class FakeEs implements Transport {
     }
     if (api === "_close") { idx.open = false; idx.settings[VERIFIED_CLOSED] = "true"; return ok; }
     if (api === "_open") { idx.open = true; delete idx.settings[VERIFIED_CLOSED]; return ok; }
+    if (api === "_settings" && method === "GET") {
+      return { status: 200, body: { [name]: { settings: { ...idx.settings, "index.uuid": idx.uuid ?? idx.settings["index.uuid"] ?? `uuid-${name}` } } } };
+    }
     if (api === "_settings" && method === "PUT") {
       for (const [k, v] of Object.entries(body)) if (v === null) delete idx.settings[k]; else idx.settings[k] = String(v);
       return ok;

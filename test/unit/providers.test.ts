@@ -95,7 +95,7 @@ describe("FollowerIndex provider", () => {
   it("refuses a follower of another leader and a regular index, naming the fix", async () => {
     await withRemote();
     es.follow("orders-copy", "other");
-    await expect(fi.create(args)).rejects.toThrow(/already follows "leader:other".*Fix:/);
+    await expect(fi.create(args)).rejects.toThrow(/already exists and differs from the declaration \(leaderIndex: existing "other", declared "orders"\), so it is not adopted.*Fix: it cannot be changed/);
     es.indices.set("orders-copy", { open: true, settings: {} });
     await expect(fi.create(args)).rejects.toThrow(/regular \(non-follower\) index.*Delete or rename/);
   });

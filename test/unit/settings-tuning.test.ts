@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Failures } from "../../provider/core/check";
-import { checkSettingsOverrides, isNonReplicatedSetting, normalizeIndexSettings } from "../../provider/core/settings";
+import { checkSettingsOverrides, isNonReplicatedSetting, normalizeIndexSettings, overridesRejectedBy, STATIC_FOLLOWER_SETTINGS } from "../../provider/core/settings";
 import { checkTuning, effectiveTuning, normalizeTuning, tuningFromWire, tuningToWire } from "../../provider/core/tuning";
 import { UNKNOWN } from "../../provider/core/unknown";
 
@@ -17,6 +17,36 @@ describe("index settings normalisation", () => {
     expect(isNonReplicatedSetting("index.routing.allocation.require.box")).toBe(true);
     expect(isNonReplicatedSetting("index.number_of_shards")).toBe(false);
     expect(isNonReplicatedSetting("index.analysis.analyzer.x.type")).toBe(false);
+  });
+
+  it("uses Elasticsearch's exact non-replicated list, not a pattern approximation", () => {
+    // Replicated (analysis limits), so the server rejects them as overrides.
+    for (const k of ["index.max_ngram_diff", "index.max_shingle_diff", "index.read_only", "index.blocks.search", "index.lifecycle.name"]) {
+      expect(isNonReplicatedSetting(k), k).toBe(false);
+    }
+    // In the list although no "index.max_*"/"merge.*" pattern of the approximation covered them all.
+    for (const k of ["index.compound_format", "index.query_string.lenient", "index.warmer.enabled", "index.load_fixed_bitset_filters_eagerly",
+      "index.highlight.max_analyzed_offset", "index.analyze.max_token_count", "index.flush_after_merge", "index.blocks.read_only",
+      "index.bloom_filter_for_id_field.enabled", "index.routing.allocation.include._tier_preference", "index.routing.allocation.require.zone-a"]) {
+      expect(isNonReplicatedSetting(k), k).toBe(true);
+    }
+  });
+
+  it("knows which entries differ between 8.x and 9.x, and check accepts what either allows", () => {
+    expect(isNonReplicatedSetting("index.search.throttled", 8)).toBe(true);
+    expect(isNonReplicatedSetting("index.search.throttled", 9)).toBe(false);
+    expect(isNonReplicatedSetting("index.dense_vector.hnsw_filter_heuristic", 8)).toBe(false);
+    expect(isNonReplicatedSetting("index.dense_vector.hnsw_filter_heuristic", 9)).toBe(true);
+    expect(overridesRejectedBy(9, { index: { search: { throttled: false }, number_of_replicas: 0 } })).toEqual(["index.search.throttled"]);
+    expect(overridesRejectedBy(8, { "index.merge.intra_merge_parallelism_enabled": "false" })).toEqual(["index.merge.intra_merge_parallelism_enabled"]);
+    const f = new Failures();
+    checkSettingsOverrides(f, "settings", { "index.search.throttled": "false", "index.merge.intra_merge_parallelism_enabled": "false" });
+    expect(f.list).toEqual([]);
+  });
+
+  it("marks the static entries, whose change needs a new follower", () => {
+    expect(STATIC_FOLLOWER_SETTINGS).toEqual(expect.arrayContaining(["index.codec", "index.query_string.lenient", "index.load_fixed_bitset_filters_eagerly"]));
+    expect(STATIC_FOLLOWER_SETTINGS).not.toContain("index.number_of_replicas");
   });
 
   it("check names the forbidden key and says what to do", () => {

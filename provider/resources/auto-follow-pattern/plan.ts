@@ -4,6 +4,7 @@ import { followIndexPatternProblem, patternNameProblem, checkAlias } from "../..
 import { normalizeIndexSettings } from "../../core/settings";
 import { normalizeTuning, TUNING_KEYS, tuningFromWire, tuningToWire } from "../../core/tuning";
 import { isUnknown } from "../../core/unknown";
+import { adoptedReplaceProblem, Difference, OwnershipOutputs } from "../../core/adoption";
 import { connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, normalizeFollowSpec } from "../follow-spec";
 import type { CcrStats } from "../../client/cluster";
@@ -48,11 +49,24 @@ export function diffPattern(olds: AutoFollowPatternOutputs, newsRaw: object): Di
   const o = olds as unknown as Record<string, unknown>;
   const d = new DiffBuilder();
   d.replace("name", o.name, news.name);
-  for (const k of COMPARED) d.update(k, emptyAsUndefined(o[k]), emptyAsUndefined(news[k]));
+  // Another remote is another pattern: PUT keeps the pattern's list of already-followed leader UUIDs and marks only
+  // indexes of newly added leader patterns as followed, so an in-place switch would follow every existing matching
+  // index of the new remote at once. A new pattern marks all existing ones (TransportPutAutoFollowPatternAction).
+  d.replace("remoteCluster", o.remoteCluster, news.remoteCluster);
+  for (const k of COMPARED) if (k !== "remoteCluster") d.update(k, emptyAsUndefined(o[k]), emptyAsUndefined(news[k]));
   d.update("active", o.active ?? true, news.active);
-  if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection as never)) d.updates.push("connection");
-  // A PUT under the new name creates it; the old one is deleted afterwards. Nothing to delete first.
-  return d.build(false);
+  d.update("adoptExisting", o.adoptExisting ?? "match", news.adoptExisting ?? "match");
+  d.update("adoptedOnDestroy", o.adoptedOnDestroy ?? "release", news.adoptedOnDestroy ?? "release");
+  // No request: update checks the recorded cluster UUID before anything else (a connection to another cluster is refused).
+  for (const k of ["connection", "leaderConnection"] as const) {
+    if (isUnknown(news[k]) || connectionFingerprint(olds[k]) !== connectionFingerprint(news[k] as never)) d.updates.push(k);
+  }
+  // A PUT under a new name creates it and the old one is deleted afterwards; under the same name the old pattern must
+  // go first, or the "create" would overwrite it in place and the delete would then remove the new one.
+  const out = d.build(!d.replaces.includes("name"));
+  const adoptedProblem = out.deleteBeforeReplace ? adoptedReplaceProblem("AutoFollowPattern", olds.name, olds, out.replaces) : undefined;
+  if (adoptedProblem) throw new Error(adoptedProblem);
+  return out;
 }
 
 /** `settings: {}` and no settings are the same pattern. */
@@ -114,10 +128,23 @@ export function recentErrorsFor(name: string, stats: CcrStats): string[] {
     .map((e) => `${e.leader_index.slice(name.length + 1) || name}: ${e.auto_follow_exception?.type}: ${e.auto_follow_exception?.reason}`);
 }
 
-/** Outputs: what the cluster stores, plus the declared-only connection. */
-export function patternOutputs(declared: AutoFollowPatternInputs, observed: AutoFollowPatternInputs, stats: CcrStats): AutoFollowPatternOutputs {
+/**
+ * What makes an existing pattern another pattern than the declared one, for adoption on create: what it follows and
+ * how it names followers. Its remote is never rewritten in place (see diffPattern), so that difference is immutable.
+ */
+export function patternAdoptionDifferences(observed: AutoFollowPatternInputs, desired: AutoFollowPatternInputs): Difference[] {
+  const o = observed as unknown as Record<string, unknown>;
+  const w = desired as unknown as Record<string, unknown>;
+  return (["remoteCluster", "leaderIndexPatterns", "leaderIndexExclusionPatterns", "followIndexPattern"] as const)
+    .filter((k) => !jsonEqual(emptyAsUndefined(o[k]) ?? [], emptyAsUndefined(w[k]) ?? []))
+    .map((k) => ({ property: k, existing: o[k], declared: w[k], ...(k === "remoteCluster" ? { immutable: true } : {}) }));
+}
+
+/** Outputs: what the cluster stores, plus the declared-only inputs (connections, adoption choices) and ownership. */
+export function patternOutputs(declared: AutoFollowPatternInputs, observed: AutoFollowPatternInputs, stats: CcrStats, own: OwnershipOutputs = { adopted: false }): AutoFollowPatternOutputs {
   const out: Record<string, unknown> = { ...observed };
-  if (declared.connection !== undefined) out.connection = declared.connection;
+  for (const k of ["connection", "leaderConnection", "adoptExisting", "adoptedOnDestroy"] as const) if (declared[k] !== undefined) out[k] = declared[k];
+  Object.assign(out, own);
   out.recentErrors = recentErrorsFor(declared.name, stats);
   return out as unknown as AutoFollowPatternOutputs;
 }

@@ -1,7 +1,10 @@
 import type { Cluster } from "../../client/cluster";
-import { clusterOf, label, resourceProvider, stateError, withReplans } from "../common";
+import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
+import { overridesRejectedBy } from "../../core/settings";
+import { boundCluster, checkLeaderVersion, label, readCluster, resourceProvider, stateError, withReplans } from "../common";
 import {
-  checkPattern, diffPattern, normalizePatternInputs, patternFromWire, patternOutputs, PatternOp, planPattern, planPatternDelete,
+  checkPattern, diffPattern, normalizePatternInputs, patternAdoptionDifferences, patternFromWire, patternOutputs, PatternOp, planPattern,
+  planPatternDelete,
 } from "./plan";
 import type { AutoFollowPatternInputs, AutoFollowPatternOutputs } from "./types";
 
@@ -26,15 +29,39 @@ async function execute(cluster: Cluster, name: string, ops: PatternOp[]): Promis
   cluster.invalidate();
 }
 
-async function converge(d: AutoFollowPatternInputs): Promise<AutoFollowPatternOutputs> {
+async function converge(d: AutoFollowPatternInputs, olds: AutoFollowPatternOutputs | undefined): Promise<AutoFollowPatternOutputs> {
   const resource = label(KIND, d.name);
-  const cluster = clusterOf(d, resource);
+  const bound = await boundCluster(d, resource, olds?.clusterUuid, olds ? "update" : "create");
+  const { cluster } = bound;
   cluster.invalidate();
+  let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
   // After a lost answer (e.g. to the PUT, which re-activates the pattern) plan again from what is stored.
-  await withReplans(cluster, async () => execute(cluster, d.name, planPattern(await observe(cluster, d.name), d)));
+  await withReplans(cluster, async (lost) => {
+    const observed = await observe(cluster, d.name);
+    // A re-plan after a lost answer sees our own write: that is not an adoption.
+    if (!lost) {
+      if (!olds && observed) {
+        // Adoption: a pattern with this name exists. Refuse one that follows something else unless adoptExisting: "overwrite".
+        const refusal = adoptionRefusal(`auto-follow pattern "${d.name}"`, patternAdoptionDifferences(observed, d), d.adoptExisting);
+        if (refusal) throw stateError(cluster.ctx({ resource, action: "adopt" }), refusal.what, refusal.fix);
+      }
+      own = { adopted: observed !== undefined && (olds ? olds.adopted === true : true), clusterUuid: bound.uuid };
+    }
+    const ops = planPattern(observed, d);
+    if (ops.some((o) => o.op === "put")) {
+      // The pattern follows leader indexes from now on: the same checks as before a PUT follow.
+      const rejected = overridesRejectedBy(bound.version.major, d.settings);
+      if (rejected.length) {
+        throw stateError(cluster.ctx({ resource, action: "write the auto-follow pattern" }),
+          `settings ${rejected.join(", ")} cannot be overridden on a follower in Elasticsearch ${bound.version.major}.x`, "remove them from settings");
+      }
+      await checkLeaderVersion(d.leaderConnection, bound, resource, "write the auto-follow pattern");
+    }
+    await execute(cluster, d.name, ops);
+  });
   const after = await observe(cluster, d.name);
   if (!after) throw stateError(cluster.ctx({ resource, action: "read back" }), "the pattern is missing right after it was written", "check whether something deletes it");
-  return patternOutputs(d, after, await cluster.ccrStats.get());
+  return patternOutputs(d, after, await cluster.ccrStats.get(), own);
 }
 
 export const autoFollowPatternProvider = resourceProvider<AutoFollowPatternInputs, AutoFollowPatternOutputs>({
@@ -43,21 +70,23 @@ export const autoFollowPatternProvider = resourceProvider<AutoFollowPatternInput
   diff: diffPattern,
   normalize: normalizePatternInputs,
   id: (d) => d.name,
-  converge: (d) => converge(d),
+  converge: (d, olds) => converge(d, olds),
 
   async read(id, p) {
     const name = p.name ?? id;
-    const cluster = clusterOf(p, label(KIND, name));
+    const { cluster, uuid, confirmGone } = readCluster(p, label(KIND, name), p.clusterUuid);
     const observed = await observe(cluster, name);
-    if (!observed) return { id: "", props: {} };
-    const outs = patternOutputs({ ...p, name } as AutoFollowPatternInputs, observed, await cluster.ccrStats.get());
-    const { recentErrors: _e, ...inputs } = outs;
+    if (!observed) return confirmGone().then(() => ({ id: "", props: {} }));
+    const outs = patternOutputs({ ...p, name } as AutoFollowPatternInputs, observed, await cluster.ccrStats.get(), { adopted: p.adopted === true, clusterUuid: uuid });
+    const { recentErrors: _e, adopted: _a, clusterUuid: _u, ...inputs } = outs;
     return { id, props: outs, inputs };
   },
 
   async remove(id, p) {
     const name = p.name ?? id;
-    const cluster = clusterOf(p, label(KIND, name));
+    // An adopted pattern is released: it stays and keeps following new leader indexes; only Pulumi forgets it.
+    if (releasedOnDestroy(p)) return;
+    const { cluster } = await boundCluster(p, label(KIND, name), p.clusterUuid, "delete");
     cluster.invalidate();
     await withReplans(cluster, async () => execute(cluster, name, planPatternDelete(await observe(cluster, name))));
   },

@@ -9,24 +9,31 @@ const provider = stubProvider("AutoFollowPattern");
 
 /**
  * An auto-follow pattern on the follower cluster: new leader indexes matching `leaderIndexPatterns` are followed
- * automatically. Every field updates in place; a declared `active: false` is re-applied after each write because
+ * automatically. `name` and `remoteCluster` replace (a new pattern only follows leader indexes created from then on);
+ * every other field updates in place, and a declared `active: false` is re-applied after each write because
  * Elasticsearch re-activates a pattern on every PUT.
  *
- * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
- * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
+ * Existing objects: declare them and run `pulumi up`; create adopts a pattern with the declared definition
+ * (`adopted` output; `adoptExisting: "overwrite"` rewrites one that differs, except its remote), and destroy releases
+ * what was adopted unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
 export class AutoFollowPattern extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly active: pulumi.Output<boolean>;
   declare readonly recentErrors: pulumi.Output<string[]>;
+  /** True when create found this pattern already there (adopted); destroy then releases it (see adoptedOnDestroy). */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** UUID of the follower cluster, recorded on create: a connection that later reaches another cluster is refused. */
+  declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AutoFollowPatternArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
       ...args,
       connection: secretConnection(args.connection),
+      leaderConnection: secretConnection(args.leaderConnection),
       // Optional inputs that are also outputs need their key (see RemoteCluster).
       active: args.active,
-      recentErrors: undefined,
-    }, withSecretConnection(opts), MODULE, "AutoFollowPattern");
+      recentErrors: undefined, adopted: undefined, clusterUuid: undefined,
+    }, withSecretConnection(opts, ["leaderConnection"]), MODULE, "AutoFollowPattern");
   }
 }

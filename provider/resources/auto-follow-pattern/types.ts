@@ -1,7 +1,8 @@
 import type { ConnectionInputs } from "../../client/connection";
+import type { AdoptionInputs, OwnershipOutputs } from "../../core/adoption";
 import type { TuningInputs } from "../../core/tuning";
 
-export interface AutoFollowPatternInputs extends TuningInputs {
+export interface AutoFollowPatternInputs extends TuningInputs, AdoptionInputs {
   name: string;
   remoteCluster: string;
   /** Wildcard patterns matched against leader index names (or their data stream names). */
@@ -14,9 +15,11 @@ export interface AutoFollowPatternInputs extends TuningInputs {
   /** Default true. A paused pattern ignores new leader indexes until resumed. */
   active?: boolean;
   connection?: ConnectionInputs;
+  /** Optional connection to the leader cluster (read only: its version, checked against the follower's on write). */
+  leaderConnection?: ConnectionInputs;
 }
 
-export interface AutoFollowPatternOutputs extends AutoFollowPatternInputs {
+export interface AutoFollowPatternOutputs extends AutoFollowPatternInputs, OwnershipOutputs {
   /** Recent auto-follow failures for this pattern: "<leader index>: <type>: <reason>". */
   recentErrors: string[];
 }

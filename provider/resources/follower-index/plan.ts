@@ -1,9 +1,10 @@
 import { DiffBuilder, DiffOutcome } from "../../core/diff";
 import { CheckFailure, Failures } from "../../core/check";
 import { indexNameProblem, checkAlias } from "../../core/names";
-import { FlatSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
+import { FlatSettings, normalizeIndexSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
 import { effectiveTuning, normalizeTuning, TUNING_KEYS, TuningInputs, tuningFromWire, tuningToWire } from "../../core/tuning";
 import { isUnknown, UNKNOWN } from "../../core/unknown";
+import { adoptedReplaceProblem, Difference } from "../../core/adoption";
 import { connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, checkWaitSeconds, normalizeFollowSpec } from "../follow-spec";
 import type { FollowInfoEntry, FollowStatsIndex, IndexMeta } from "../../client/cluster";
@@ -46,24 +47,48 @@ export function checkFollower(newsIn: object, oldsIn?: object): { inputs: Follow
  * A replace that keeps the name deletes the old follower first, with the delete policy stored for it. Under "keep"
  * that leaves a regular index with the same name, and the new follower can never be created over it: `up` would
  * fail halfway after the preview promised a replace. Refuse at preview time instead, saying how to proceed.
+ *
+ * A replacing value that is unknown during preview (computed from another resource) may or may not change, and a
+ * dynamic provider has no way to show a warning; letting it through risks exactly the half-done replace, so it is
+ * refused too, with a message that says so (a value that stays the same can be passed as a plain string).
  */
 export function replaceBlockedByKeep(olds: Partial<FollowerIndexInputs>, news: FollowerIndexInputs): CheckFailure | undefined {
   if (!olds.name || isUnknown(news.name) || olds.name !== news.name || (olds.deletePolicy ?? "keep") !== "keep") return undefined;
-  const changed = (["remoteCluster", "leaderIndex", "dataStreamName"] as const).find(
-    (k) => !isUnknown(news[k]) && (olds[k] ?? undefined) !== (news[k] ?? undefined),
-  );
   const fix = `First run an update that only sets deletePolicy: "delete" (the follower's copy is rebuilt from the leader, which keeps its data), or give the follower a new name.`;
-  if (changed) {
-    return {
-      property: changed,
-      reason: `changing ${changed} replaces follower index "${news.name}" (a follower cannot be re-pointed), and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
-    };
+  const blocked = (property: string, what: string, why: string): CheckFailure => ({
+    property,
+    reason: `${what} replaces follower index "${news.name}" (${why}), and the old follower is destroyed with deletePolicy "keep", which would leave a regular index "${news.name}" in the way of the new follower. ${fix}`,
+  });
+  const unknown = (property: string): CheckFailure => ({
+    property,
+    reason: `${property} is not known during preview (it is computed from another resource), and if it changes it replaces follower index "${news.name}", which deletePolicy "keep" would leave half done (a regular index "${news.name}" in the way of the new follower), so this is refused rather than risked. Pass a known value, or ${fix[0].toLowerCase()}${fix.slice(1)}`,
+  });
+  for (const k of ["remoteCluster", "leaderIndex", "dataStreamName"] as const) {
+    if (isUnknown(news[k])) return unknown(k);
+    if ((olds[k] ?? undefined) !== (news[k] ?? undefined)) return blocked(k, `changing ${k}`, "a follower cannot be re-pointed");
   }
-  if (olds.status === "promoted" && !isUnknown(news.status) && news.status !== "promoted") {
+  const staticProblem = staticSettingChange(olds.settings, news.settings);
+  if (staticProblem?.unknown) return unknown(staticProblem.property);
+  if (staticProblem) return blocked(staticProblem.property, `changing ${staticProblem.property.slice("settings.".length)}`, "a static setting, which an open follower cannot change");
+  if (olds.status === "promoted" && isUnknown(news.status)) return unknown("status");
+  if (olds.status === "promoted" && news.status !== "promoted") {
     return {
       property: "status",
       reason: `leaving "promoted" recreates follower index "${news.name}" from the leader, discarding what was written to it since promotion, and with deletePolicy "keep" the regular index stays in the way. ${fix}`,
     };
+  }
+  return undefined;
+}
+
+/** The first static override that differs between the stored and the declared settings (or may: unknown). */
+export function staticSettingChange(oldsIn: unknown, newsIn: unknown): { property: string; unknown: boolean } | undefined {
+  if (isUnknown(newsIn)) return { property: "settings", unknown: true };
+  const olds = normalizeIndexSettings(oldsIn ?? {});
+  const news = (newsIn ?? {}) as Record<string, unknown>;
+  if (Object.keys(news).some(isUnknown)) return { property: "settings", unknown: true };
+  for (const k of STATIC_FOLLOWER_SETTINGS) {
+    if (isUnknown(news[k])) return { property: `settings.${k}`, unknown: true };
+    if (!sameSetting(olds[k], news[k])) return { property: `settings.${k}`, unknown: false };
   }
   return undefined;
 }
@@ -95,8 +120,7 @@ export function diffFollower(olds: FollowerIndexOutputs, newsRaw: object): DiffO
   const newSettings = (news.settings ?? {}) as Record<string, unknown>;
   if (isUnknown(news.settings)) d.update("settings", oldSettings, UNKNOWN);
   else {
-    const staticChanged = STATIC_FOLLOWER_SETTINGS.some((k) => k in oldSettings || k in newSettings ? !sameSetting(oldSettings[k], newSettings[k]) : false);
-    if (staticChanged) d.replace("settings", oldSettings, newSettings);
+    if (staticSettingChange(oldSettings, newSettings)) d.replace("settings", oldSettings, newSettings);
     else d.update("settings", oldSettings, newSettings);
   }
   if (news.status !== "promoted") {
@@ -108,8 +132,17 @@ export function diffFollower(olds: FollowerIndexOutputs, newsRaw: object): DiffO
   }
   d.update("deletePolicy", olds.deletePolicy ?? "keep", news.deletePolicy);
   d.update("waitTimeoutSeconds", olds.waitTimeoutSeconds, news.waitTimeoutSeconds);
-  if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection)) d.updates.push("connection");
-  return d.build(!differs(olds.name, news.name));
+  d.update("adoptExisting", olds.adoptExisting ?? "match", news.adoptExisting ?? "match");
+  d.update("adoptedOnDestroy", olds.adoptedOnDestroy ?? "release", news.adoptedOnDestroy ?? "release");
+  // Connections change in place with no request: a rotated credential must reach state before the next destroy, and
+  // a connection that now reaches another cluster is caught by update, which checks the recorded cluster UUID first.
+  for (const k of ["connection", "leaderConnection"] as const) {
+    if (isUnknown(news[k]) || connectionFingerprint(olds[k]) !== connectionFingerprint(news[k])) d.updates.push(k);
+  }
+  const out = d.build(!differs(olds.name, news.name));
+  const adoptedProblem = out.deleteBeforeReplace ? adoptedReplaceProblem("FollowerIndex", olds.name, olds, out.replaces) : undefined;
+  if (adoptedProblem) throw new Error(adoptedProblem);
+  return out;
 }
 
 function differs(a: unknown, b: unknown): boolean {
@@ -360,6 +393,22 @@ export function planAfterUnknownOutcome(
   return planFollower(obs, desired, previouslyDeclaredSettings, leader);
 }
 
+/**
+ * What makes an existing index something else than the declared follower, for adoption on create: the leader it
+ * follows (never changeable), and, when the leader's current index UUID is known (leaderConnection), whether the
+ * leader was deleted and recreated since the follower was made (it can then never resume).
+ */
+export function followerAdoptionDifferences(obs: FollowerObserved, desired: FollowerIndexInputs, leaderUuidNow?: string): Difference[] {
+  if (obs.kind !== "follower") return [];
+  const diffs: Difference[] = [];
+  if (obs.remoteCluster !== desired.remoteCluster) diffs.push({ property: "remoteCluster", existing: obs.remoteCluster, declared: desired.remoteCluster, immutable: true });
+  if (obs.leaderIndex !== desired.leaderIndex) diffs.push({ property: "leaderIndex", existing: obs.leaderIndex, declared: desired.leaderIndex, immutable: true });
+  if (diffs.length === 0 && leaderUuidNow && obs.leaderIndexUuid && obs.leaderIndexUuid !== leaderUuidNow) {
+    diffs.push({ property: "leader index UUID (the leader was deleted and recreated since this follower was made, so it can never resume)", existing: obs.leaderIndexUuid, declared: leaderUuidNow, immutable: true });
+  }
+  return diffs;
+}
+
 /** Destroy: stop following cleanly (which also releases the leader's retention leases), then keep or delete. */
 export function planFollowerDelete(obs: FollowerObserved, policy: "keep" | "delete"): FollowerOp[] {
   if (obs.kind === "absent") return [];
@@ -436,6 +485,6 @@ export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObse
  * (status included, so a `failed` follower shows as a change against a declared "active").
  */
 export function followerInputsFromOutputs(o: FollowerIndexOutputs): Omit<FollowerIndexInputs, "status"> & { status?: ObservedFollowerStatus } {
-  const { leaderIndexUuid: _u, indexUuid: _i, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, ...inputs } = o;
+  const { leaderIndexUuid: _u, indexUuid: _i, lag: _l, shardCount: _s, fatalErrors: _f, readExceptions: _r, statusMessage: _m, adopted: _a, clusterUuid: _c, ...inputs } = o;
   return inputs;
 }

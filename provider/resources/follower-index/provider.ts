@@ -1,11 +1,15 @@
-import type { Cluster } from "../../client/cluster";
-import { atLeast, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
-import {
-  callTolerating, CcrError, clusterOf, resourceProvider, label, OutcomeUnknown, partialFailure, stateError, waitUntil, WaitTimeout, withReplans,
-} from "../common";
+import { clusterFor, Cluster } from "../../client/cluster";
+import { resolveConnection } from "../../client/connection";
 import { errorBody } from "../../client/errors";
+import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
+import { overridesRejectedBy } from "../../core/settings";
+import { atLeast, EsVersion, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import {
-  checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, FollowerObserved, followerInputsFromOutputs, FollowerOp,
+  boundCluster, callTolerating, CcrError, checkLeaderVersion, readCluster, resourceProvider, label, OutcomeUnknown, partialFailure, relabel,
+  stateError, waitUntil, WaitTimeout, withReplans,
+} from "../common";
+import {
+  checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, followerAdoptionDifferences, FollowerObserved, followerInputsFromOutputs, FollowerOp,
   followerOutputs, followTookEffect, isFailed, LeaderCheck, normalizeFollowerInputs, observeFollower, planAfterUnknownOutcome,
   planFollowerDelete, PlanRefusal,
 } from "./plan";
@@ -25,10 +29,38 @@ async function observe(cluster: Cluster, name: string, known?: { leaderIndexUuid
   return { ...obs, leaderIndexUuid: reuse ? known.leaderIndexUuid : await cluster.leaderUuids.get(name) };
 }
 
-async function outputs(cluster: Cluster, d: FollowerIndexInputs): Promise<FollowerIndexOutputs | undefined> {
+async function outputs(cluster: Cluster, d: FollowerIndexInputs, own: OwnershipOutputs): Promise<FollowerIndexOutputs | undefined> {
   const [obs, stats] = await Promise.all([observe(cluster, d.name), cluster.ccrStats.get()]);
   if (obs.kind === "absent") return undefined;
-  return followerOutputs(d, obs, stats.follow_stats?.indices?.find((i) => i.index === d.name));
+  return { ...followerOutputs(d, obs, stats.follow_stats?.indices?.find((i) => i.index === d.name)), ...own };
+}
+
+/** The leader index's UUID now, read through leaderConnection (undefined without one, or when it does not exist). */
+async function leaderUuidNow(d: FollowerIndexInputs, resource: string): Promise<string | undefined> {
+  if (!d.leaderConnection) return undefined;
+  const leader = clusterFor(resolveConnection(d.leaderConnection, `${resource} (leaderConnection)`));
+  const r = await leader.call({ resource, action: `read leader index ${d.leaderIndex} on the leader cluster` },
+    { method: "GET", path: `/${encodeURIComponent(d.leaderIndex)}/_settings/index.uuid`, query: { flat_settings: true } }, [404]).catch((e) => relabel(e, resource));
+  const uuid = (r.body as Record<string, { settings?: Record<string, unknown> }> | undefined)?.[d.leaderIndex]?.settings?.["index.uuid"];
+  return r.status === 200 && typeof uuid === "string" ? uuid : undefined;
+}
+
+/**
+ * Everything that can be known before PUT follow, checked before the first write of the plan: the follower's version
+ * gates dataStreamName and the overridable settings, and with leaderConnection the pair must satisfy CCR's rule.
+ */
+async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d: FollowerIndexInputs, resource: string): Promise<void> {
+  const ctx = b.cluster.ctx({ resource, action: "follow" });
+  if (d.dataStreamName && !atLeast(b.version, MIN_VERSION_DATA_STREAM_NAME.major, MIN_VERSION_DATA_STREAM_NAME.minor)) {
+    // Checked here because the server's own answer is a bare "unknown field [data_stream_name]" parse error.
+    throw stateError(ctx, `dataStreamName needs Elasticsearch 8.4 or later, the cluster runs ${b.version.text}`, "remove dataStreamName or upgrade the follower cluster");
+  }
+  const rejected = overridesRejectedBy(b.version.major, d.settings);
+  if (rejected.length) {
+    throw stateError(ctx, `settings ${rejected.join(", ")} cannot be overridden on a follower in Elasticsearch ${b.version.major}.x (they are replicated from the leader there)`,
+      "remove them from settings");
+  }
+  await checkLeaderVersion(d.leaderConnection, b, resource, "follow");
 }
 
 /**
@@ -43,14 +75,6 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
   for (const op of ops) {
     switch (op.op) {
       case "follow": {
-        if (d.dataStreamName) {
-          const v = await cluster.version();
-          if (!atLeast(v, MIN_VERSION_DATA_STREAM_NAME.major, MIN_VERSION_DATA_STREAM_NAME.minor)) {
-            // Checked here because the server's own answer is a bare "unknown field [data_stream_name]" parse error.
-            throw stateError(cluster.ctx({ resource, action: "follow" }), `dataStreamName needs Elasticsearch 8.4 or later, the cluster runs ${v.text}`,
-              "remove dataStreamName or upgrade the follower cluster");
-          }
-        }
         // wait_for_active_shards=0 answers as soon as the restore has started; waitActive then polls (bounded by
         // waitTimeoutSeconds). Waiting in the request instead (>= 1) lasts as long as the copy of the leader, which
         // on a large leader outlives any request timeout, and the answer is then lost although the follow goes on.
@@ -199,31 +223,47 @@ async function dataStreamOf(cluster: Cluster, d: FollowerIndexInputs): Promise<s
   return typeof entry?.data_stream === "string" ? entry.data_stream : undefined;
 }
 
-async function converge(d: FollowerIndexInputs, previouslyDeclaredSettings: string[]): Promise<FollowerIndexOutputs> {
+async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined): Promise<FollowerIndexOutputs> {
   const resource = label(KIND, d.name);
-  const cluster = clusterOf(d, resource);
+  const bound = await boundCluster(d, resource, olds?.clusterUuid, olds ? "update" : "create");
+  const { cluster } = bound;
   cluster.invalidate();
+  const previouslyDeclaredSettings = Object.keys((olds?.settings ?? {}) as object);
   let createsIt: boolean | undefined;
+  let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
   try {
     await convergeSteps(cluster, d, async (obs, lost) => {
-      createsIt ??= obs.kind === "absent";
+      // Ownership is decided on the first observation only: a re-plan after a lost answer sees our own writes.
+      if (createsIt === undefined) {
+        createsIt = obs.kind === "absent";
+        if (!olds && obs.kind === "follower") {
+          // Adoption: create found a follower under this name. Refuse one that is not the declared follower.
+          const refusal = adoptionRefusal(`follower index "${d.name}"`, followerAdoptionDifferences(obs, d, await leaderUuidNow(d, resource)), d.adoptExisting);
+          if (refusal) throw stateError(cluster.ctx({ resource, action: "adopt" }), refusal.what, refusal.fix);
+        }
+        // Pulumi made it unless create found it there (or an update found it gone and makes it anew).
+        own = { adopted: obs.kind !== "absent" && (olds ? olds.adopted === true : true), clusterUuid: bound.uuid };
+      }
       // A failed follower is recreated only when its leader index is there; promotion also promotes a data stream.
       const leader = obs.kind === "follower" && isFailed(obs) && (d.status ?? "active") === "active"
         ? await checkLeader(cluster, d, obs.remoteCluster, obs.leaderIndex) : undefined;
       if (obs.kind === "follower" && d.status === "promoted") obs.dataStream = await dataStreamOf(cluster, d);
+      let ops: FollowerOp[];
       try {
-        return planAfterUnknownOutcome(obs, d, lost, previouslyDeclaredSettings, leader);
+        ops = planAfterUnknownOutcome(obs, d, lost, previouslyDeclaredSettings, leader);
       } catch (e) {
         if (e instanceof PlanRefusal) throw stateError(cluster.ctx({ resource, action: "plan" }), e.what, e.fix);
         throw e;
       }
+      if (ops.some((o) => o.op === "follow")) await checkBeforeFollow(bound, d, resource);
+      return ops;
     });
   } catch (e) {
     if (!createsIt) throw e;
-    const now = await outputs(cluster, d).catch(() => undefined);
+    const now = await outputs(cluster, d, own).catch(() => undefined);
     throw now ? partialFailure(e, d.name, now as unknown as Record<string, unknown>) : e;
   }
-  const out = await outputs(cluster, d);
+  const out = await outputs(cluster, d, own);
   if (!out) throw stateError(cluster.ctx({ resource, action: "read back" }), "the index is missing right after it was created or updated", "check whether something deletes it");
   return out;
 }
@@ -234,13 +274,13 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
   diff: diffFollower,
   normalize: normalizeFollowerInputs,
   id: (d) => d.name,
-  converge: (d, olds) => converge(d, Object.keys((olds?.settings ?? {}) as object)),
+  converge: (d, olds) => converge(d, olds),
 
   async read(id, p) {
     const name = p.name ?? id;
-    const cluster = clusterOf(p, label(KIND, name));
+    const { cluster, uuid, confirmGone } = readCluster(p, label(KIND, name), p.clusterUuid);
     const obs = await observe(cluster, name, p);
-    if (obs.kind === "absent") return { id: "", props: {} };
+    if (obs.kind === "absent") return confirmGone().then(() => ({ id: "", props: {} }));
     // On import only the id is known: take the identity and state from the cluster.
     const declared = normalizeFollowerInputs({
       ...p, name,
@@ -249,13 +289,15 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
       status: p.status ?? (obs.kind === "follower" ? obs.status : "promoted"),
     });
     const stats = (await cluster.ccrStats.get()).follow_stats?.indices?.find((i) => i.index === name);
-    const outs = followerOutputs(declared, obs, stats);
+    const outs = { ...followerOutputs(declared, obs, stats), adopted: p.adopted === true, clusterUuid: uuid };
     return { id, props: outs, inputs: followerInputsFromOutputs(outs) };
   },
 
   async remove(id, p) {
     const name = p.name ?? id;
-    const cluster = clusterOf(p, label(KIND, name));
+    // An adopted follower is released: it stays exactly as it is (still following), only Pulumi forgets it.
+    if (releasedOnDestroy(p)) return;
+    const { cluster } = await boundCluster(p, label(KIND, name), p.clusterUuid, "delete");
     cluster.invalidate();
     await convergeSteps(cluster, { ...p, name, status: undefined }, (obs) => planFollowerDelete(obs, p.deletePolicy ?? "keep"), p);
   },

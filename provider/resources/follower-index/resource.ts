@@ -13,8 +13,9 @@ const provider = stubProvider("FollowerIndex");
  * tuning parameters and status change in place. Destroy keeps the data as a regular index unless
  * `deletePolicy: "delete"`; the leader index is never touched.
  *
- * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
- * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
+ * Existing objects: declare them and run `pulumi up`; create adopts a follower of the declared leader (`adopted`
+ * output), refuses anything else, and destroy releases what was adopted unless `adoptedOnDestroy: "destroy"` (the
+ * `import` option does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
 export class FollowerIndex extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
@@ -28,15 +29,20 @@ export class FollowerIndex extends pulumi.dynamic.Resource {
   declare readonly fatalErrors: pulumi.Output<string[]>;
   declare readonly readExceptions: pulumi.Output<string[]>;
   declare readonly statusMessage: pulumi.Output<string | undefined>;
+  /** True when create found this follower already there (adopted); destroy then releases it (see adoptedOnDestroy). */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** UUID of the follower cluster, recorded on create: a connection that later reaches another cluster is refused. */
+  declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: FollowerIndexArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
       ...args,
       connection: secretConnection(args.connection),
+      leaderConnection: secretConnection(args.leaderConnection),
       // Optional inputs that are also outputs need their key (see RemoteCluster).
       status: args.status,
       leaderIndexUuid: undefined, indexUuid: undefined, lag: undefined, shardCount: undefined,
-      fatalErrors: undefined, readExceptions: undefined, statusMessage: undefined,
-    }, withSecretConnection(opts), MODULE, "FollowerIndex");
+      fatalErrors: undefined, readExceptions: undefined, statusMessage: undefined, adopted: undefined, clusterUuid: undefined,
+    }, withSecretConnection(opts, ["leaderConnection"]), MODULE, "FollowerIndex");
   }
 }

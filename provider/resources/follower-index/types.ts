@@ -1,4 +1,5 @@
 import type { ConnectionInputs } from "../../client/connection";
+import type { AdoptionInputs, OwnershipOutputs } from "../../core/adoption";
 import type { TuningInputs } from "../../core/tuning";
 
 /** `active` follows; `paused` keeps the follower but stops replication; `promoted` makes it a managed regular index. */
@@ -16,7 +17,7 @@ export type DeletePolicy = "keep" | "delete";
 export const DELETE_POLICIES: readonly DeletePolicy[] = ["keep", "delete"];
 
 /** Resolved inputs of a FollowerIndex (after check: defaults filled, settings flat, tuning normalised). */
-export interface FollowerIndexInputs extends TuningInputs {
+export interface FollowerIndexInputs extends TuningInputs, AdoptionInputs {
   /** Follower index name on the follower cluster (the resource's identity). */
   name: string;
   /** Alias of the leader cluster as configured on the follower cluster (a RemoteCluster). */
@@ -31,9 +32,14 @@ export interface FollowerIndexInputs extends TuningInputs {
   /** Bound on waiting for the follower to become active (default 120). */
   waitTimeoutSeconds?: number;
   connection?: ConnectionInputs;
+  /**
+   * Optional connection to the leader cluster (read only: its version and the leader index's UUID). With it, follow is
+   * refused when the pair breaks CCR's version rule, and adoption checks that the leader was not recreated.
+   */
+  leaderConnection?: ConnectionInputs;
 }
 
-export interface FollowerIndexOutputs extends Omit<FollowerIndexInputs, "status"> {
+export interface FollowerIndexOutputs extends Omit<FollowerIndexInputs, "status">, OwnershipOutputs {
   status: ObservedFollowerStatus;
   /** The leader index UUID recorded in the follower's CCR metadata (the leader it can ever resume from). */
   leaderIndexUuid?: string;

@@ -3,6 +3,7 @@ import { DiffBuilder, DiffOutcome } from "../../core/diff";
 import { checkAlias } from "../../core/names";
 import { normalizeDuration, parseDuration } from "../../core/units";
 import { isUnknown } from "../../core/unknown";
+import { checkAdoption, Difference, OwnershipOutputs } from "../../core/adoption";
 import { checkConnection, connectionFingerprint } from "../../client/connection";
 import type { FollowInfoEntry } from "../../client/cluster";
 import { checkWaitSeconds } from "../follow-spec";
@@ -57,6 +58,7 @@ export function checkRemote(newsIn: object): { inputs: RemoteClusterInputs; fail
   }
   checkWaitSeconds(f, news.waitTimeoutSeconds, "0 = do not wait for the connection");
   checkConnection(f, news.connection);
+  checkAdoption(f, news);
   return { inputs: normalizeRemoteInputs(news), failures: f.list };
 }
 
@@ -77,6 +79,9 @@ export function diffRemote(olds: RemoteClusterOutputs, newsRaw: object): DiffOut
   for (const [prop] of KEYS) d.update(prop, (olds as unknown as Record<string, unknown>)[prop], (news as unknown as Record<string, unknown>)[prop]);
   d.update("force", olds.force, news.force);
   d.update("waitTimeoutSeconds", olds.waitTimeoutSeconds, news.waitTimeoutSeconds);
+  d.update("adoptExisting", olds.adoptExisting ?? "match", news.adoptExisting ?? "match");
+  d.update("adoptedOnDestroy", olds.adoptedOnDestroy ?? "release", news.adoptedOnDestroy ?? "release");
+  // No request: update checks the recorded cluster UUID before anything else (a connection to another cluster is refused).
   if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection)) d.updates.push("connection");
   // A new alias is a different settings key: create the new one first, then remove the old.
   return d.build(false);
@@ -232,7 +237,9 @@ export function notConnectedHint(alias: string, model: RemoteSecurityModel | und
       `transport endpoint and that TLS trust matches on both sides`;
 }
 
-export function remoteOutputs(inputs: RemoteClusterInputs, info: Record<string, unknown> | undefined, where?: RemoteConfiguredIn): RemoteClusterOutputs {
+export function remoteOutputs(
+  inputs: RemoteClusterInputs, info: Record<string, unknown> | undefined, where?: RemoteConfiguredIn, own: OwnershipOutputs = { adopted: false },
+): RemoteClusterOutputs {
   const mode = inputs.mode ?? (info?.mode as RemoteMode | undefined) ?? "sniff";
   const nodes = mode === "proxy" ? info?.num_proxy_sockets_connected : info?.num_nodes_connected;
   const connected = info?.connected === true;
@@ -240,11 +247,20 @@ export function remoteOutputs(inputs: RemoteClusterInputs, info: Record<string, 
   const statusMessage = connected ? undefined
     : !info ? `alias "${inputs.alias}" is not listed in GET _remote/info`
     : `alias "${inputs.alias}" is not connected; ${notConnectedHint(inputs.alias, model)}`;
-  return { ...inputs, mode, connected, nodesConnected: typeof nodes === "number" ? nodes : 0, configuredIn: where, securityModel: model, statusMessage };
+  return { ...inputs, mode, connected, nodesConnected: typeof nodes === "number" ? nodes : 0, configuredIn: where, securityModel: model, statusMessage, ...own };
 }
 
 /** The inputs a read returns: the outputs without what only observation knows. */
 export function remoteInputsFromOutputs(o: RemoteClusterOutputs): RemoteClusterInputs {
-  const { connected: _c, nodesConnected: _n, configuredIn: _w, securityModel: _s, statusMessage: _m, ...inputs } = o;
+  const { connected: _c, nodesConnected: _n, configuredIn: _w, securityModel: _s, statusMessage: _m, adopted: _a, clusterUuid: _u, ...inputs } = o;
   return inputs;
+}
+
+/** Where an alias points (mode and address): what adoption on create must find as declared. */
+const DEFINING_KEYS: ReadonlyArray<[string, string]> = [["mode", "mode"], ["seeds", "seeds"], ["proxy_address", "proxyAddress"], ["server_name", "serverName"]];
+
+export function remoteAdoptionDifferences(observed: AliasSettings, desired: AliasSettings): Difference[] {
+  const have: AliasSettings = { mode: "sniff", ...observed };
+  return DEFINING_KEYS.filter(([key]) => JSON.stringify(have[key] ?? null) !== JSON.stringify(desired[key] ?? null))
+    .map(([key, property]) => ({ property, existing: have[key], declared: desired[key] }));
 }

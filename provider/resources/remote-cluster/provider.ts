@@ -1,9 +1,10 @@
 import type { Cluster } from "../../client/cluster";
-import { clusterOf, label, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout, withReplans } from "../common";
+import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
+import { boundCluster, label, readCluster, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout, withReplans } from "../common";
 import {
-  aliasUsers, checkRemote, configuredIn, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, effectiveSettings, inputsFromInfo,
+  aliasExists, aliasUsers, checkRemote, configuredIn, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, effectiveSettings, inputsFromInfo,
   inputsFromSettings, normalizeRemoteInputs, notConnectedHint, observedSettings, planRemoteDelete, planRemoteWrite,
-  remoteInputsFromOutputs, RemoteObserved, remoteOutputs, securityModel, transientConflict,
+  remoteAdoptionDifferences, remoteInputsFromOutputs, RemoteObserved, remoteOutputs, securityModel, transientConflict,
 } from "./plan";
 import type { RemoteClusterInputs, RemoteClusterOutputs } from "./types";
 
@@ -38,15 +39,28 @@ async function waitConnected(cluster: Cluster, d: RemoteClusterInputs): Promise<
   }
 }
 
-async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<RemoteClusterOutputs> {
+async function converge(d: RemoteClusterInputs, olds: RemoteClusterOutputs | undefined): Promise<RemoteClusterOutputs> {
   const resource = label(KIND, d.alias);
-  const cluster = clusterOf(d, resource);
+  const isCreate = olds === undefined;
+  const bound = await boundCluster(d, resource, olds?.clusterUuid, isCreate ? "create" : "update");
+  const { cluster } = bound;
   cluster.invalidate();
+  let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
   // A settings write whose answer was lost is not resent: read again and write only what is still missing.
-  await withReplans(cluster, async () => {
+  await withReplans(cluster, async (after) => {
     const obs = await observe(cluster, d.alias);
     const conflict = transientConflict(d.alias, obs);
     if (conflict) throw stateError(cluster.ctx({ resource, action: "plan" }), conflict.what, conflict.fix);
+    const exists = aliasExists(obs.persistent);
+    // A re-plan after a lost answer sees our own write: that is not an adoption.
+    if (!after) {
+      if (isCreate && exists) {
+        // Adoption: the alias is already configured. Refuse one that points elsewhere unless adoptExisting: "overwrite".
+        const refusal = adoptionRefusal(`remote cluster alias "${d.alias}"`, remoteAdoptionDifferences(obs.persistent, desiredSettings(d)), d.adoptExisting);
+        if (refusal) throw stateError(cluster.ctx({ resource, action: "adopt" }), refusal.what, refusal.fix);
+      }
+      own = { adopted: exists && (olds ? olds.adopted === true : true), clusterUuid: bound.uuid };
+    }
     const body = planRemoteWrite(d.alias, obs.persistent, desiredSettings(d));
     if (body) await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
   });
@@ -55,11 +69,11 @@ async function converge(d: RemoteClusterInputs, isCreate: boolean): Promise<Remo
     info = await waitConnected(cluster, d);
   } catch (e) {
     // The settings are in place: record the resource so the next run only waits/repairs instead of failing to create.
-    throw isCreate ? partialFailure(e, d.alias, remoteOutputs(d, undefined) as unknown as Record<string, unknown>) : e;
+    throw isCreate ? partialFailure(e, d.alias, remoteOutputs(d, undefined, undefined, own) as unknown as Record<string, unknown>) : e;
   }
   cluster.invalidate();
   const after = await observe(cluster, d.alias);
-  return remoteOutputs(inputsFromSettings(d, effectiveSettings(after)), info ?? after.info, configuredIn(after));
+  return remoteOutputs(inputsFromSettings(d, effectiveSettings(after)), info ?? after.info, configuredIn(after), own);
 }
 
 export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, RemoteClusterOutputs>({
@@ -68,24 +82,26 @@ export const remoteClusterProvider = resourceProvider<RemoteClusterInputs, Remot
   diff: diffRemote,
   normalize: normalizeRemoteInputs,
   id: (d) => d.alias,
-  converge: (d, olds) => converge(d, olds === undefined),
+  converge: (d, olds) => converge(d, olds),
 
   async read(id, p) {
     const alias = p.alias ?? id;
-    const cluster = clusterOf(p, label(KIND, alias));
+    const { cluster, uuid, confirmGone } = readCluster(p, label(KIND, alias), p.clusterUuid);
     const obs = await observe(cluster, alias);
     const where = configuredIn(obs);
-    if (!where) return { id: "", props: {} };
-    // Only declared inputs go back as inputs: what is observed (connected, …) is output only.
+    if (!where) return confirmGone().then(() => ({ id: "", props: {} }));
+    // Only declared inputs go back as inputs: what is observed (connected, …) and ownership are output only.
     const declared = remoteInputsFromOutputs({ ...p, alias } as RemoteClusterOutputs);
     const inputs = where === "node" ? inputsFromInfo(declared, obs.info!) : inputsFromSettings(declared, effectiveSettings(obs));
-    return { id, props: remoteOutputs(inputs, obs.info, where), inputs };
+    return { id, props: remoteOutputs(inputs, obs.info, where, { adopted: p.adopted === true, clusterUuid: uuid }), inputs };
   },
 
   async remove(id, p) {
     const alias = p.alias ?? id;
     const resource = label(KIND, alias);
-    const cluster = clusterOf(p, resource);
+    // An adopted alias is released: its settings stay, only Pulumi forgets it.
+    if (releasedOnDestroy(p)) return;
+    const { cluster } = await boundCluster(p, resource, p.clusterUuid, "delete");
     cluster.invalidate();
     if (!p.force) {
       const [followers, patterns] = await Promise.all([cluster.followInfo.get(), cluster.autoFollowPatterns.get()]);

@@ -12,8 +12,9 @@ const provider = stubProvider("RemoteCluster");
  * keys are written; destroy removes them all in one request and refuses while followers or auto-follow patterns still
  * use the alias (unless `force`).
  *
- * Existing objects: declare them and run `pulumi up`; create adopts what already matches (the `import` option
- * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
+ * Existing objects: declare them and run `pulumi up`; create adopts an alias that points where declared (`adopted`
+ * output; `adoptExisting: "overwrite"` rewrites one that points elsewhere), and destroy releases what was adopted
+ * unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
 export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly alias: pulumi.Output<string>;
@@ -23,6 +24,10 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly configuredIn: pulumi.Output<RemoteConfiguredIn | undefined>;
   declare readonly securityModel: pulumi.Output<RemoteSecurityModel | undefined>;
   declare readonly statusMessage: pulumi.Output<string | undefined>;
+  /** True when create found this alias already configured (adopted); destroy then releases it (see adoptedOnDestroy). */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** UUID of the cluster holding the alias, recorded on create: a connection that later reaches another cluster is refused. */
+  declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RemoteClusterArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
@@ -32,6 +37,7 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
       // keys it is given, and `link.mode` would otherwise be undefined in the program.
       mode: args.mode,
       connected: undefined, nodesConnected: undefined, configuredIn: undefined, securityModel: undefined, statusMessage: undefined,
+      adopted: undefined, clusterUuid: undefined,
     }, withSecretConnection(opts), MODULE, "RemoteCluster");
   }
 }

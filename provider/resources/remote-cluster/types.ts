@@ -1,10 +1,11 @@
 import type { ConnectionInputs } from "../../client/connection";
+import type { AdoptionInputs, OwnershipOutputs } from "../../core/adoption";
 
 export type RemoteMode = "sniff" | "proxy";
 export type TransportCompress = "true" | "false" | "indexing_data";
 
 /** A remote cluster alias configured on the follower cluster through persistent `cluster.remote.<alias>.*` settings. */
-export interface RemoteClusterInputs {
+export interface RemoteClusterInputs extends AdoptionInputs {
   alias: string;
   /** Default "sniff". */
   mode?: RemoteMode;
@@ -43,7 +44,7 @@ export type RemoteConfiguredIn = "persistent" | "transient" | "node";
 /** `api_key` when `_remote/info` shows `cluster_credentials` (a keystore credential for the alias), else `certificate`. */
 export type RemoteSecurityModel = "api_key" | "certificate";
 
-export interface RemoteClusterOutputs extends RemoteClusterInputs {
+export interface RemoteClusterOutputs extends RemoteClusterInputs, OwnershipOutputs {
   connected: boolean;
   /** sniff: nodes connected; proxy: proxy sockets connected. */
   nodesConnected: number;

@@ -35,8 +35,21 @@ describe("patterns", () => {
 describe("settings", () => {
   it("flattens and prefixes", () => expect(flattenSettings({ number_of_replicas: 0, index: { refresh_interval: "1s" } })).toEqual({ "index.number_of_replicas": "0", "index.refresh_interval": "1s" }));
   it("forbidden overrides", () => {
-    expect(forbiddenOverrides({ "index.number_of_replicas": "0", "index.number_of_shards": "2" })).toEqual({ "index.number_of_shards": "2" });
+    expect(forbiddenOverrides({ "index.number_of_replicas": "0", "index.number_of_shards": "2" }, 8)).toEqual({ "index.number_of_shards": "2" });
     expect(settingsString({ "index.number_of_shards": "2" })).toBe('{"index.number_of_shards":"2"}');
+  });
+  it("refuses what the server of the node's major refuses (NON_REPLICATED_SETTINGS of 8.x / 9.x)", () => {
+    const asked = {
+      "index.max_ngram_diff": "2", "index.max_shingle_diff": "2", "index.compound_format": "false",
+      "index.query_string.lenient": "true", "index.warmer.enabled": "false", "index.blocks.read_only": "true",
+      "index.read_only": "true", "index.search.throttled": "false", "index.dense_vector.hnsw_filter_heuristic": "fanout",
+    };
+    expect(forbiddenOverrides(asked, 8)).toEqual({
+      "index.max_ngram_diff": "2", "index.max_shingle_diff": "2", "index.read_only": "true", "index.dense_vector.hnsw_filter_heuristic": "fanout",
+    });
+    expect(forbiddenOverrides(asked, 9)).toEqual({
+      "index.max_ngram_diff": "2", "index.max_shingle_diff": "2", "index.read_only": "true", "index.search.throttled": "false",
+    });
   });
   it("drops identity settings of the leader", () => {
     expect(copyableLeaderSettings({ "index.uuid": "u", "index.creation_date": "1", "index.provided_name": "l", "index.version.created": "1", "index.number_of_shards": "2" })).toEqual({ "index.number_of_shards": "2" });
