@@ -12,7 +12,9 @@ export interface ConnectionInputs {
   urls?: string[];
   /** Encoded API key (base64 of id:api_key), sent as `Authorization: ApiKey …`. */
   apiKey?: string;
+  /** Basic-auth user name (with `password`). */
   username?: string;
+  /** Basic-auth password (with `username`). */
   password?: string;
   /** OAuth2/JWT bearer token. */
   bearerToken?: string;
@@ -35,6 +37,7 @@ export interface ResolvedConnection {
   requestTimeoutMs: number;
 }
 
+/** Stack-config namespace of the connection defaults: `elasticsearch-ccr:urls`, `elasticsearch-ccr:apiKey`, … */
 export const CONFIG_NAMESPACE = "elasticsearch-ccr";
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const CONFIG_KEYS: readonly (keyof ConnectionInputs)[] = [

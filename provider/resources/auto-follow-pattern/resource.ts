@@ -3,6 +3,7 @@ import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
 import { stubProvider } from "../stub";
 import type { AutoFollowPatternInputs } from "./types";
 
+/** Arguments of {@link AutoFollowPattern}: the properties of {@link AutoFollowPatternInputs}, each a Pulumi input. */
 export type AutoFollowPatternArgs = Args<AutoFollowPatternInputs>;
 
 const provider = stubProvider("AutoFollowPattern");
@@ -16,8 +17,11 @@ const provider = stubProvider("AutoFollowPattern");
  * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
 export class AutoFollowPattern extends pulumi.dynamic.Resource {
+  /** Pattern name on the follower cluster. */
   declare readonly name: pulumi.Output<string>;
+  /** Whether the pattern is active, as observed on the cluster. */
   declare readonly active: pulumi.Output<boolean>;
+  /** Recent auto-follow failures for this pattern: "<leader index>: <type>: <reason>". */
   declare readonly recentErrors: pulumi.Output<string[]>;
 
   constructor(name: string, args: AutoFollowPatternArgs, opts?: pulumi.CustomResourceOptions) {

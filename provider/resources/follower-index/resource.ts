@@ -3,6 +3,7 @@ import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
 import { stubProvider } from "../stub";
 import type { FollowerIndexInputs, FollowerStatus } from "./types";
 
+/** Arguments of {@link FollowerIndex}: the properties of {@link FollowerIndexInputs}, each a Pulumi input. */
 export type FollowerIndexArgs = Args<FollowerIndexInputs>;
 
 const provider = stubProvider("FollowerIndex");
@@ -17,15 +18,25 @@ const provider = stubProvider("FollowerIndex");
  * does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
 export class FollowerIndex extends pulumi.dynamic.Resource {
+  /** Follower index name on the follower cluster. */
   declare readonly name: pulumi.Output<string>;
+  /** Alias of the leader cluster it follows through. */
   declare readonly remoteCluster: pulumi.Output<string>;
+  /** Leader index name. */
   declare readonly leaderIndex: pulumi.Output<string>;
+  /** Replication state as observed on the cluster. */
   declare readonly status: pulumi.Output<FollowerStatus>;
+  /** UUID of the leader index being followed. */
   declare readonly leaderIndexUuid: pulumi.Output<string | undefined>;
+  /** Sum over shards of leader minus follower global checkpoint (operations behind). */
   declare readonly lag: pulumi.Output<number | undefined>;
+  /** Number of shards of the follower index. */
   declare readonly shardCount: pulumi.Output<number | undefined>;
+  /** Per shard "shard N: type: reason" for shards whose task stopped with a fatal error. */
   declare readonly fatalErrors: pulumi.Output<string[]>;
+  /** Per shard summaries of batches being retried. */
   declare readonly readExceptions: pulumi.Output<string[]>;
+  /** Why the observed state differs from what was declared, when it does. */
   declare readonly statusMessage: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: FollowerIndexArgs, opts?: pulumi.CustomResourceOptions) {

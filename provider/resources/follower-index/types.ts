@@ -15,23 +15,31 @@ export interface FollowerIndexInputs extends TuningInputs {
   name: string;
   /** Alias of the leader cluster as configured on the follower cluster (a RemoteCluster). */
   remoteCluster: string;
+  /** Leader index name on the leader cluster. */
   leaderIndex: string;
   /** Overrides of non-replicated index settings, flat or nested. */
   settings?: Record<string, unknown>;
   /** Local data stream name when following a backing index (Elasticsearch ≥ 8.4). Applied at creation only. */
   dataStreamName?: string;
+  /** Declared replication state (default "active"). */
   status?: FollowerStatus;
+  /** What destroy does with the follower's data (default "keep"). */
   deletePolicy?: DeletePolicy;
   /** Bound on waiting for the follower to become active (default 120). */
   waitTimeoutSeconds?: number;
+  /** How to reach the follower cluster; stack config under `elasticsearch-ccr:` fills what is not given here. */
   connection?: ConnectionInputs;
 }
 
+/** What a FollowerIndex reports after create, update and refresh. */
 export interface FollowerIndexOutputs extends FollowerIndexInputs {
+  /** Replication state as observed on the cluster. */
   status: FollowerStatus;
+  /** UUID of the leader index being followed. */
   leaderIndexUuid?: string;
   /** Sum over shards of leader minus follower global checkpoint. */
   lag?: number;
+  /** Number of shards of the follower index. */
   shardCount?: number;
   /** Per shard "shard N: type: reason" for shards whose task stopped with a fatal error. */
   fatalErrors: string[];

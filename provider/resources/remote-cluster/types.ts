@@ -1,10 +1,13 @@
 import type { ConnectionInputs } from "../../client/connection";
 
+/** sniff: seed nodes, then gateway nodes of the leader; proxy: every connection through one address. */
 export type RemoteMode = "sniff" | "proxy";
+/** Values of `cluster.remote.<alias>.transport.compress`. */
 export type TransportCompress = "true" | "false" | "indexing_data";
 
 /** A remote cluster alias configured on the follower cluster through persistent `cluster.remote.<alias>.*` settings. */
 export interface RemoteClusterInputs {
+  /** The alias on the follower cluster (the resource's identity); followers and patterns name it as `remoteCluster`. */
   alias: string;
   /** Default "sniff". */
   mode?: RemoteMode;
@@ -23,19 +26,26 @@ export interface RemoteClusterInputs {
    * change meaning on upgrade). Default here: true.
    */
   skipUnavailable?: boolean;
+  /** `cluster.remote.<alias>.transport.compress` (server default: the node's `transport.compress`). */
   transportCompress?: TransportCompress;
+  /** `cluster.remote.<alias>.transport.compression_scheme`. */
   transportCompressionScheme?: "deflate" | "lz4";
+  /** `cluster.remote.<alias>.transport.ping_schedule`, e.g. "30s". */
   transportPingSchedule?: string;
   /** Remove the alias on destroy even while followers or auto-follow patterns still use it. */
   force?: boolean;
   /** Bound on waiting for `_remote/info` to report connected after create/update (default 60; 0 = do not wait). */
   waitTimeoutSeconds?: number;
+  /** How to reach the follower cluster; stack config under `elasticsearch-ccr:` fills what is not given here. */
   connection?: ConnectionInputs;
 }
 
+/** What a RemoteCluster reports after create, update and refresh. */
 export interface RemoteClusterOutputs extends RemoteClusterInputs {
+  /** Whether `_remote/info` reports the alias connected. */
   connected: boolean;
   /** sniff: nodes connected; proxy: proxy sockets connected. */
   nodesConnected: number;
+  /** The connection mode in effect. */
   mode: RemoteMode;
 }
