@@ -1,5 +1,5 @@
-// Entry point for `pulumi up` with the Node.js language host (see Pulumi.yaml). The sandbox's main job
-// (`npm run main`) runs the same program as an Automation API inline program.
+// Entry point of the top-level project (Pulumi.yaml): `pulumi up` in the repository root runs this file with the
+// Node.js language host, and so does the main job (`npm run main`, scripts/main.ts), after starting the local clusters.
 import { replicationProgram } from "./program";
 
 const outputs = replicationProgram();

@@ -2,13 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { AutoFollowPattern, FollowerIndex, RemoteCluster } from "pulumi-elasticsearch-ccr";
 
 /**
+ * The local clusters this program expects when `npm run main` runs it (scripts/main.ts starts one single-node cluster
+ * per name and sets `<name>Url` and `<name>Seeds` in the stack config). Against your own clusters, set those keys
+ * yourself.
+ */
+export const LOCAL_CLUSTERS = ["leader", "follower"] as const;
+
+/**
  * The top-level program: one leader cluster replicated to one follower cluster.
  *  - a remote cluster link on the follower pointing at the leader's transport address;
  *  - a follower for every leader index that already exists (auto-follow only catches indexes created later);
  *  - an auto-follow pattern for the indexes created from now on.
  *
  * Config (namespace of this project, `pulumi config set ...`):
- *   leaderUrl, followerUrl        HTTP URLs of the two clusters
+ *   followerUrl                   HTTP URL of the follower cluster (the program only talks to the follower;
+ *                                 the follower reaches the leader through leaderSeeds)
  *   leaderSeeds                   leader transport address(es), comma-separated host:port
  *   existingIndexes               comma-separated leader indexes to bootstrap followers for
  *   autoFollowPatterns            comma-separated leader index patterns for new indexes (default "*")

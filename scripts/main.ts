@@ -1,16 +1,24 @@
 /**
- * The main job on the local default: two local clusters (leader, follower; `_ccr` EMULATED by the sandbox), some
- * indexes that already exist on the leader, then `pulumi up` of the top-level program (program.ts) through the
- * real CLI. It then shows replication working: documents written to the leader, and a new leader index picked up
- * by the auto-follow pattern, appear on the follower. `--keep` leaves everything running until Ctrl-C.
+ * The main job on the local default: the local clusters the top-level program names (program.ts LOCAL_CLUSTERS; today
+ * a leader and a follower, `_ccr` EMULATED by the sandbox), some indexes that already exist on the leader, then the
+ * real `pulumi up` in the repository root (Pulumi.yaml, index.ts) exactly as a user runs it: the CLI starts the
+ * Node.js language host, which runs the program. Each cluster's URL and transport address reach the program through
+ * stack config (`<name>Url`, `<name>Seeds`), so the program can change its topology without this script changing.
+ * It then shows replication working: documents written to the leader, and a new leader index picked up by the
+ * auto-follow pattern, appear on the follower. `--keep` leaves everything running until Ctrl-C.
  */
-import { inlineStack, offlineEnv } from "../sandbox/pulumi/engine";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { offlineEnv, pulumiBinDir } from "../sandbox/pulumi/engine";
+import { PulumiProject } from "../sandbox/pulumi/project";
 import { startLocalClusters, stopAll, LocalCluster } from "../sandbox/local";
 import { esRequest } from "../sandbox/es/http";
-import { replicationProgram } from "../program";
+import { repoRoot } from "../sandbox/paths";
+import { LOCAL_CLUSTERS } from "../program";
 
 const keep = process.argv.includes("--keep");
 const say = (s: string) => console.log(`[main] ${s}`);
+const STACK = "local";
 
 async function count(c: LocalCluster, index: string): Promise<number | undefined> {
   const r = await esRequest(c.url, "GET", `/${index}/_count`);
@@ -37,33 +45,31 @@ async function bulk(c: LocalCluster, index: string, from: number, n: number): Pr
 }
 
 async function main(): Promise<void> {
-  const clusters = await startLocalClusters({ count: 2, log: say });
-  const [leader, follower] = clusters;
+  const clusters = await startLocalClusters({ names: [...LOCAL_CLUSTERS], count: LOCAL_CLUSTERS.length, log: say });
+  const byName = Object.fromEntries(clusters.map((c) => [c.name, c]));
+  const [leader, follower] = [byName.leader, byName.follower];
+  const env = offlineEnv();
+  const project = new PulumiProject({ dir: repoRoot(), env, stack: STACK, onOutput: (s) => process.stdout.write(s) });
   try {
-    say(`leader ${leader.url} (node ${leader.node.httpUrl}), follower ${follower.url}; _ccr is ${follower.ccrEmulated ? "EMULATED by the sandbox" : "not available"}`);
+    for (const c of clusters) say(`${c.name}: ${c.url} (the _ccr front; node ${c.node.httpUrl}, transport ${c.transportAddress}); _ccr is ${c.ccrEmulated ? "EMULATED by the sandbox" : "not available"}`);
     const existing = ["issues", "pull-requests"];
     for (const idx of existing) await bulk(leader, idx, 0, 50);
     say(`leader has ${existing.join(", ")} with 50 documents each`);
 
-    const env = offlineEnv();
-    const stack = await inlineStack({
-      projectName: "ccr-replication",
-      stackName: "local",
-      env,
-      program: async () => replicationProgram(),
-      config: {
-        "ccr-replication:leaderUrl": { value: leader.url },
-        "ccr-replication:followerUrl": { value: follower.url },
-        "ccr-replication:leaderSeeds": { value: leader.transportAddress },
-        "ccr-replication:existingIndexes": { value: existing.join(",") },
-        "ccr-replication:autoFollowPatterns": { value: "*" },
-      },
-    });
-    const preview = await stack.preview();
-    say(`preview: ${JSON.stringify(preview.changeSummary)}`);
-    const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
-    say(`up: ${up.summary.result} ${JSON.stringify(up.summary.resourceChanges)}`);
-    for (const [k, v] of Object.entries(up.outputs)) say(`output ${k} = ${JSON.stringify(v.value)}`);
+    // The stack as a user makes it: select or create, then config set (Pulumi.local.yaml in the repository root).
+    await project.selectOrInit();
+    for (const c of clusters) {
+      await project.setConfig(`${c.name}Url`, c.url);
+      await project.setConfig(`${c.name}Seeds`, c.transportAddress);
+    }
+    await project.setConfig("existingIndexes", existing.join(","));
+    await project.setConfig("autoFollowPatterns", "*");
+
+    say(`pulumi up in ${repoRoot()} (stack ${STACK}; CLI and language host from ${pulumiBinDir()})`);
+    const t0 = Date.now();
+    const up = await project.up();
+    say(`up: ${JSON.stringify(up.changes)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const [k, v] of Object.entries(await project.outputs())) say(`output ${k} = ${JSON.stringify(v)}`);
 
     for (const idx of existing) say(`follower ${idx}: ${await waitForCount(follower, idx, 50)} documents`);
     await bulk(leader, "issues", 50, 25);
@@ -71,13 +77,16 @@ async function main(): Promise<void> {
     await bulk(leader, "wikis", 0, 10);
     say(`created leader index wikis (after the pattern); follower has ${await waitForCount(follower, "wikis", 10)} (auto-followed)`);
 
-    const refresh = await stack.refresh();
-    say(`refresh: ${JSON.stringify(refresh.summary.resourceChanges)}`);
-    const again = await stack.up();
-    say(`outputs after replication: followers = ${JSON.stringify(again.outputs.followers?.value)}`);
+    const refresh = await project.refresh({ expectNoChanges: true });
+    say(`refresh: ${JSON.stringify(refresh.changes)} (no changes: what Pulumi owns is as declared)`);
+    const again = await project.up({ expectNoChanges: true });
+    say(`up again: ${JSON.stringify(again.changes)}; followers = ${JSON.stringify((await project.outputs()).followers)}`);
 
     if (keep) {
-      say("--keep: clusters and stack stay up; Ctrl-C destroys the stack and stops the clusters");
+      const vars = ["PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"];
+      say("--keep: clusters and stack stay up; Ctrl-C destroys the stack and stops the clusters. To run pulumi yourself (another shell, repository root):");
+      say(`  export PATH="${pulumiBinDir()}:$PATH" ${vars.map((v) => `${v}=${JSON.stringify(project.env[v])}`).join(" ")}`);
+      say(`  pulumi stack output --stack ${STACK}; pulumi preview --stack ${STACK} --diff`);
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
     }
     // Followers the auto-follow pattern created are not in Pulumi's state, and the RemoteCluster refuses to go
@@ -88,10 +97,13 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`promoting wikis (${step}) failed: ${r.status} ${JSON.stringify(r.body)}`);
     }
     say("promoted the auto-followed wikis to a regular index on the follower (pause, close, unfollow, open)");
-    const destroy = await stack.destroy();
-    say(`destroy: ${JSON.stringify(destroy.summary.resourceChanges)}; leader issues still has ${await count(leader, "issues")} documents`);
+    const destroy = await project.destroy();
+    say(`destroy: ${JSON.stringify(destroy.changes)}; leader issues still has ${await count(leader, "issues")} documents`);
+    await project.removeStack();
   } finally {
     await stopAll(clusters);
+    fs.rmSync(env.stateDir, { recursive: true, force: true });
+    fs.rmSync(path.join(repoRoot(), `Pulumi.${STACK}.yaml`), { force: true });
   }
 }
 

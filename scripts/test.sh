@@ -11,6 +11,8 @@ npx tsx sandbox/cli.ts cleanup
 
 say "type check"
 npx tsc -p tsconfig.test.json --noEmit
+say "API reference (TypeDoc; every warning, e.g. an undocumented export, fails)"
+npm run --silent docs >/dev/null
 say "unit tests"
 npx vitest run --project unit
 status=0

@@ -17,7 +17,9 @@ export interface ConnectionInputs {
   cloudId?: string;
   /** API key: encoded (base64 of id:api_key, as the create API key answers) or `{ id, api_key }`. */
   apiKey?: string | { id: string; api_key: string };
+  /** Basic-auth user name (with `password`). */
   username?: string;
+  /** Basic-auth password (with `username`). */
   password?: string;
   /** OAuth2/JWT bearer token. */
   bearerToken?: string;
@@ -43,6 +45,7 @@ export interface ResolvedConnection {
   compression: boolean;
 }
 
+/** Stack-config namespace of the connection defaults: `elasticsearch-ccr:urls`, `elasticsearch-ccr:apiKey`, … */
 export const CONFIG_NAMESPACE = "elasticsearch-ccr";
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const CONFIG_KEYS: readonly (keyof ConnectionInputs)[] = [

@@ -7,15 +7,25 @@ import { formatByteSize, formatDuration, parseByteSize, parseDuration } from "./
  * validation, normalisation, request bodies and reading `_ccr/info`, so the three resources cannot disagree.
  */
 export interface TuningInputs {
+  /** Most operations pulled per read from the leader (server default 5120). */
   maxReadRequestOperationCount?: number;
+  /** Most read requests outstanding against the leader at once (server default 12). */
   maxOutstandingReadRequests?: number;
+  /** Most bytes pulled per read from the leader, e.g. "32mb" (server default "32mb"). */
   maxReadRequestSize?: string;
+  /** Most operations per bulk write on the follower (server default 5120). */
   maxWriteRequestOperationCount?: number;
+  /** Most bytes per bulk write on the follower (server default: unlimited). */
   maxWriteRequestSize?: string;
+  /** Most bulk writes outstanding on the follower at once (server default 9). */
   maxOutstandingWriteRequests?: number;
+  /** Operations queued for writing beyond which reads wait (server default 2147483647). */
   maxWriteBufferCount?: number;
+  /** Bytes queued for writing beyond which reads wait, e.g. "512mb" (server default "512mb"). */
   maxWriteBufferSize?: string;
+  /** Longest back-off before retrying a failed operation, e.g. "500ms"; above 0 and at most "5m" (server default "500ms"). */
   maxRetryDelay?: string;
+  /** How long a read waits for new operations on the leader once the follower is in sync, e.g. "1m" (server default "1m"). */
   readPollTimeout?: string;
 }
 

@@ -11,8 +11,9 @@ export const PULUMI_CLI_VERSION = "v3.274.1";
 let binDirCache: string | undefined;
 
 /**
- * Directory holding the real `pulumi` binary (built from Pulumi's Go modules, cached by version) and the
- * dynamic-provider shim next to it. PULUMI_BIN_DIR overrides, e.g. for a CLI installed by other means.
+ * Directory holding the real `pulumi` binary (built from Pulumi's Go modules, cached by version), the Node.js
+ * language host and the dynamic-provider shim next to it. PULUMI_BIN_DIR overrides, e.g. for a CLI installed by
+ * other means. For programs in a project directory, see project.ts.
  */
 export function pulumiBinDir(): string {
   if (binDirCache) return binDirCache;

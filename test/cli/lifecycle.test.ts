@@ -331,9 +331,9 @@ describe("the three resources through the real pulumi CLI", () => {
 
 /**
  * Adopting objects made out of band. The `import` resource option cannot work for dynamic resources with this SDK and
- * CLI (pinned below); `pulumi import` on the command line needs the nodejs language host, which cannot be built here,
- * and would reach the same engine step. What works is declaring the objects: create observes first and converges, so
- * it adopts what exists without recreating it.
+ * CLI (pinned below); `pulumi import` on the command line reaches the same engine step and fails the same way (pinned,
+ * with the language host, in project-dir.test.ts). What works is declaring the objects: create observes first and
+ * converges, so it adopts what exists without recreating it.
  */
 describe("adopting objects created out of band", () => {
   const ALIAS = "oob-link";

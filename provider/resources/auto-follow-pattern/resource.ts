@@ -3,6 +3,7 @@ import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
 import { stubProvider } from "../stub";
 import type { AutoFollowPatternInputs } from "./types";
 
+/** Arguments of {@link AutoFollowPattern}: the properties of {@link AutoFollowPatternInputs}, each a Pulumi input. */
 export type AutoFollowPatternArgs = Args<AutoFollowPatternInputs>;
 
 const provider = stubProvider("AutoFollowPattern");
@@ -18,8 +19,11 @@ const provider = stubProvider("AutoFollowPattern");
  * what was adopted unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
 export class AutoFollowPattern extends pulumi.dynamic.Resource {
+  /** Pattern name on the follower cluster. */
   declare readonly name: pulumi.Output<string>;
+  /** Whether the pattern is active, as observed on the cluster. */
   declare readonly active: pulumi.Output<boolean>;
+  /** Recent auto-follow failures for this pattern: "<leader index>: <type>: <reason>". */
   declare readonly recentErrors: pulumi.Output<string[]>;
   /** True when create found this pattern already there (adopted); destroy then releases it (see adoptedOnDestroy). */
   declare readonly adopted: pulumi.Output<boolean>;

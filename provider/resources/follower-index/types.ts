@@ -22,15 +22,19 @@ export interface FollowerIndexInputs extends TuningInputs, AdoptionInputs {
   name: string;
   /** Alias of the leader cluster as configured on the follower cluster (a RemoteCluster). */
   remoteCluster: string;
+  /** Leader index name on the leader cluster. */
   leaderIndex: string;
   /** Overrides of non-replicated index settings, flat or nested. */
   settings?: Record<string, unknown>;
   /** Local data stream name when following a backing index (Elasticsearch ≥ 8.4). Applied at creation only. */
   dataStreamName?: string;
+  /** Declared replication state (default "active"). */
   status?: FollowerStatus;
+  /** What destroy does with the follower's data (default "keep"). */
   deletePolicy?: DeletePolicy;
   /** Bound on waiting for the follower to become active (default 120). */
   waitTimeoutSeconds?: number;
+  /** How to reach the follower cluster; stack config under `elasticsearch-ccr:` fills what is not given here. */
   connection?: ConnectionInputs;
   /**
    * Optional connection to the leader cluster (read only: its version and the leader index's UUID). With it, follow is
@@ -39,7 +43,9 @@ export interface FollowerIndexInputs extends TuningInputs, AdoptionInputs {
   leaderConnection?: ConnectionInputs;
 }
 
+/** What a FollowerIndex reports after create, update and refresh. */
 export interface FollowerIndexOutputs extends Omit<FollowerIndexInputs, "status">, OwnershipOutputs {
+  /** Replication state as observed on the cluster (`failed`: a shard task stopped with a fatal error). */
   status: ObservedFollowerStatus;
   /** The leader index UUID recorded in the follower's CCR metadata (the leader it can ever resume from). */
   leaderIndexUuid?: string;
@@ -47,6 +53,7 @@ export interface FollowerIndexOutputs extends Omit<FollowerIndexInputs, "status"
   indexUuid?: string;
   /** Sum over shards of leader minus follower global checkpoint. */
   lag?: number;
+  /** Number of shards of the follower index. */
   shardCount?: number;
   /** Per shard "shard N: type: reason" for shards whose task stopped with a fatal error. */
   fatalErrors: string[];

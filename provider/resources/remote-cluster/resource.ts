@@ -3,6 +3,7 @@ import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
 import { stubProvider } from "../stub";
 import type { RemoteClusterInputs, RemoteConfiguredIn, RemoteMode, RemoteSecurityModel } from "./types";
 
+/** Arguments of {@link RemoteCluster}: the properties of {@link RemoteClusterInputs}, each a Pulumi input. */
 export type RemoteClusterArgs = Args<RemoteClusterInputs>;
 
 const provider = stubProvider("RemoteCluster");
@@ -17,9 +18,13 @@ const provider = stubProvider("RemoteCluster");
  * unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
 export class RemoteCluster extends pulumi.dynamic.Resource {
+  /** The alias on the follower cluster. */
   declare readonly alias: pulumi.Output<string>;
+  /** The connection mode in effect. */
   declare readonly mode: pulumi.Output<RemoteMode>;
+  /** Whether `_remote/info` reports the alias connected. */
   declare readonly connected: pulumi.Output<boolean>;
+  /** sniff: nodes connected; proxy: proxy sockets connected. */
   declare readonly nodesConnected: pulumi.Output<number>;
   declare readonly configuredIn: pulumi.Output<RemoteConfiguredIn | undefined>;
   declare readonly securityModel: pulumi.Output<RemoteSecurityModel | undefined>;
