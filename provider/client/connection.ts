@@ -2,6 +2,14 @@ import { createHash } from "node:crypto";
 import { Failures } from "../core/check";
 import { isUnknown } from "../core/unknown";
 
+/** An API key as the create-API-key answer gives it. */
+export interface ApiKeyPair {
+  /** The key's id. */
+  id: string;
+  /** The key's secret. */
+  api_key: string;
+}
+
 /**
  * How a resource reaches its cluster. Given per resource as the `connection` input (mark it secret when it holds
  * credentials; the resource classes do that automatically), or as defaults from stack config under the
@@ -16,7 +24,7 @@ export interface ConnectionInputs {
   /** Elastic Cloud ID (`<name>:<base64 of host$es-id$kibana-id>`, from the deployment page), instead of `urls`. */
   cloudId?: string;
   /** API key: encoded (base64 of id:api_key, as the create API key answers) or `{ id, api_key }`. */
-  apiKey?: string | { id: string; api_key: string };
+  apiKey?: string | ApiKeyPair;
   /** Basic-auth user name (with `password`). */
   username?: string;
   /** Basic-auth password (with `username`). */

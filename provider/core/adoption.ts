@@ -12,14 +12,25 @@ import { Failures } from "./check";
  * - `adoptedOnDestroy: "release"` (default): destroying an adopted object only removes it from the stack; the
  *   cluster keeps it exactly as it is. `"destroy"` treats it like an object Pulumi created.
  */
+/** How create treats an object that already exists under the declared name (see above). */
 export type AdoptMode = "match" | "overwrite";
 export const ADOPT_MODES: readonly AdoptMode[] = ["match", "overwrite"];
+/** What destroy does with an object that create adopted (see above). */
 export type AdoptedOnDestroy = "release" | "destroy";
 export const ADOPTED_ON_DESTROY: readonly AdoptedOnDestroy[] = ["release", "destroy"];
 
 /** The inputs every resource shares for adoption. */
 export interface AdoptionInputs {
+  /**
+   * When create finds the object already there: `"match"` (default) adopts it only if what defines it matches the
+   * declaration and otherwise refuses, listing the differences; `"overwrite"` also rewrites what Elasticsearch lets
+   * change (never a follower's leader or a pattern's remote).
+   */
   adoptExisting?: AdoptMode;
+  /**
+   * What destroy does with an adopted object: `"release"` (default) leaves it exactly as it is and only removes it
+   * from the stack; `"destroy"` deletes it like an object Pulumi created.
+   */
   adoptedOnDestroy?: AdoptedOnDestroy;
 }
 

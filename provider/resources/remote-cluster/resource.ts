@@ -26,8 +26,11 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly connected: pulumi.Output<boolean>;
   /** sniff: nodes connected; proxy: proxy sockets connected. */
   declare readonly nodesConnected: pulumi.Output<number>;
+  /** Where the alias's effective configuration comes from: `persistent` (managed here), `transient` or `node` (elasticsearch.yml). */
   declare readonly configuredIn: pulumi.Output<RemoteConfiguredIn | undefined>;
+  /** `api_key` when the alias has a keystore credential (`cluster_credentials` in `_remote/info`), else `certificate`. */
   declare readonly securityModel: pulumi.Output<RemoteSecurityModel | undefined>;
+  /** Why the alias is not connected and the likely fix, when it is not. */
   declare readonly statusMessage: pulumi.Output<string | undefined>;
   /** True when create found this alias already configured (adopted); destroy then releases it (see adoptedOnDestroy). */
   declare readonly adopted: pulumi.Output<boolean>;

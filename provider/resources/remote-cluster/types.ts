@@ -59,7 +59,9 @@ export interface RemoteClusterOutputs extends RemoteClusterInputs, OwnershipOutp
   nodesConnected: number;
   /** The connection mode in effect. */
   mode: RemoteMode;
+  /** Where the alias's effective configuration comes from (see {@link RemoteConfiguredIn}). */
   configuredIn?: RemoteConfiguredIn;
+  /** Which remote-cluster security model the alias uses (see {@link RemoteSecurityModel}). */
   securityModel?: RemoteSecurityModel;
   /** Why the alias is not connected, and the likely cause, when it is not. */
   statusMessage?: string;
