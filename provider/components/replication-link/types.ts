@@ -1,0 +1,118 @@
+import type { ConnectionInputs } from "../../client/connection";
+import type { TuningInputs } from "../../core/tuning";
+
+/** What the link does with a follower it no longer needs (its leader is gone, or no longer matches). */
+export type ReleasePolicy = "delete" | "promote" | "leave";
+export const RELEASE_POLICIES: readonly ReleasePolicy[] = ["delete", "promote", "leave"];
+
+/** One index of the leader cluster, as the link's leader listing sees it. */
+export interface LeaderIndexInfo {
+  name: string;
+  uuid: string;
+  open: boolean;
+  hidden: boolean;
+  system: boolean;
+  /** The data stream this index backs, if any. */
+  dataStream?: string;
+  /** The parent data stream is a system data stream. */
+  dataStreamSystem?: boolean;
+}
+
+/** One follower index on the follower cluster (of any remote alias). */
+export interface FollowerInfo {
+  name: string;
+  /** The follower index's own UUID (needed by forget_follower). */
+  uuid?: string;
+  remoteCluster: string;
+  leaderIndex: string;
+  /** From the follower's CCR metadata (`leader_index_uuid`). */
+  leaderUuid?: string;
+  /** "failed": the shard-follow tasks stopped with a fatal error although `_ccr/info` says active. */
+  status: "active" | "paused" | "failed";
+  fatalErrors: string[];
+}
+
+/** The link's declaration, resolved (defaults filled). */
+export interface LinkDeclaration {
+  remoteCluster: string;
+  leaderIndexPatterns: string[];
+  leaderIndexExclusionPatterns: string[];
+  /** `{{leader_index}}` template for follower names; default: the leader's name. */
+  followIndexPattern?: string;
+  /** Follow leader indexes with `index.hidden: true` (data stream backing indexes are followed with their stream). */
+  includeHidden: boolean;
+  /** Follow dot-prefixed leader indexes. System indexes are never followed. */
+  includeDotPrefixed: boolean;
+  /** Leader deleted: delete the follower, keep it as a regular index (promote), or leave it and report. */
+  onLeaderDeleted: ReleasePolicy;
+  /** The leader still exists but no longer matches the declaration (patterns narrowed, exclusion added). */
+  onNoLongerMatching: ReleasePolicy;
+}
+
+/** A follower the link has made or taken over, as recorded in its state. */
+export interface LinkedFollower {
+  name: string;
+  uuid?: string;
+  leaderIndex: string;
+  leaderUuid: string;
+  dataStreamName?: string;
+  origin: "bootstrap" | "adopted" | "auto" | "recreated";
+}
+
+/** Inputs of the dynamic resource behind a ReplicationLink (resolved). */
+export interface LinkFollowersInputs extends TuningInputs, LinkDeclaration {
+  /** Auto-follow pattern name on the follower cluster. */
+  patternName: string;
+  /** Non-replicated settings for every follower (explicit ones and the pattern's). */
+  settings?: Record<string, unknown>;
+  /** Destroy: "keep" leaves every follower as a regular index, "delete" deletes them. The leader is never touched. */
+  deletePolicy: "keep" | "delete";
+  /** The plan computed by the program at preview time (informational; `up` plans again, race-free). */
+  plan: string[];
+  /** Follow calls in flight at once (default 8). */
+  concurrency?: number;
+  connection?: ConnectionInputs;
+  leaderConnection: ConnectionInputs;
+}
+
+export interface ShardHealth {
+  shard: number;
+  /** Leader global checkpoint − follower global checkpoint. */
+  lag: number;
+  timeSinceLastReadMillis?: number;
+}
+
+export interface FollowerHealth {
+  name: string;
+  leaderIndex: string;
+  status: "active" | "paused" | "failed" | "missing";
+  /** Maximum over shards of the operations lag. */
+  lag: number;
+  shards: ShardHealth[];
+  /** Largest time since the last successful read over shards. */
+  timeSinceLastReadMillis?: number;
+  fatalErrors: string[];
+  readErrors: string[];
+}
+
+export interface LinkHealth {
+  remoteConnected: boolean;
+  /** "api_key" when `_remote/info` shows cluster_credentials, "certificate" otherwise, "unknown" without the alias. */
+  securityModel: "api_key" | "certificate" | "unknown";
+  patternActive: boolean;
+  followers: number;
+  failed: number;
+  paused: number;
+  maxLag: number;
+  /** Recent auto-follow errors for the link's pattern: "<leader index>: <type>: <reason>". */
+  autoFollowErrors: string[];
+  summary: string;
+}
+
+export interface LinkFollowersOutputs extends LinkFollowersInputs {
+  followers: LinkedFollower[];
+  /** Plan lines still pending after the last operation (reports such as "leave" or refusals). */
+  pending: string[];
+  health: LinkHealth;
+  followerHealth: FollowerHealth[];
+}
