@@ -394,8 +394,10 @@ export class CcrLayer {
       ...(Object.keys(overrides).length ? { settings: overrides } : {}),
       params: explicitParams(params), active: true, followed_uuids: prev?.followed_uuids ?? [],
     };
-    // Existing leader indexes matching the (newly added) leader patterns are recorded as already followed.
-    const newPatterns = prev && prev.remote_cluster === alias ? next.leader_index_patterns.filter((p) => !prev.leader_index_patterns.includes(p)) : next.leader_index_patterns;
+    // Existing leader indexes matching the (newly added) leader patterns are recorded as already followed; on an update
+    // only patterns not in the previous pattern count, even when remote_cluster changed
+    // (TransportPutAutoFollowPatternAction.markExistingIndicesAsAutoFollowedForNewPatterns).
+    const newPatterns = prev ? next.leader_index_patterns.filter((p) => !prev.leader_index_patterns.includes(p)) : next.leader_index_patterns;
     if (newPatterns.length) {
       const { indices } = await this.remoteIndices(remote);
       const probe = { ...next, leader_index_patterns: newPatterns };
@@ -466,13 +468,14 @@ export class CcrLayer {
       this.af.clusters.set(alias, { checked: Date.now(), version: info.version });
       const live = new Set(info.indices.map((i) => i.uuid));
       for (const p of patterns) {
+        // AutoFollower runs only active patterns: recorded UUIDs of a paused one are pruned once it is resumed.
+        if (!p.active) continue;
         const before = p.followed_uuids.length;
         p.followed_uuids = p.followed_uuids.filter((u) => live.has(u));
         if (p.followed_uuids.length !== before) this.saveSoon();
-        if (!p.active) continue;
         for (const i of info.indices) {
           if (!i.open || i.system || p.followed_uuids.includes(i.uuid)) continue;
-          if (!matchesPattern(p, i.name) || isSkippedLeader(i.name, i.hidden, p)) continue;
+          if (!matchesPattern(p, i.name) || isSkippedLeader(i.name, i.hidden, p, i.system)) continue;
           const key = `${p.name}:${i.name}`;
           const others = patterns.filter((o) => o !== p && matchesPattern(o, i.name)).map((o) => o.name);
           if (others.length) {
