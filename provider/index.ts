@@ -16,3 +16,5 @@ export type { AutoFollowPatternInputs, AutoFollowPatternOutputs } from "./resour
 export type { ConnectionInputs } from "./client/connection";
 export type { TuningInputs } from "./core/tuning";
 export { CONFIG_NAMESPACE } from "./client/connection";
+export { ReplicationLink, ReplicationLinkArgs } from "./components/replication-link/component";
+export type { LinkedFollower, LinkHealth, FollowerHealth, ReleasePolicy } from "./components/replication-link/types";
