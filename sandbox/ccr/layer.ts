@@ -484,7 +484,9 @@ export class CcrLayer {
           }
           const fname = followerIndexName(p, i.name);
           const existing = this.state.followers[fname];
-          if (existing && existing.leader_uuid === i.uuid) { p.followed_uuids.push(i.uuid); this.saveSoon(); continue; }
+          // leaderIndexAlreadyFollowed: recorded with a null error, which AutoFollowCoordinator.updateStats counts as a
+          // success and which clears the index's entry from recent_auto_follow_errors.
+          if (existing && existing.leader_uuid === i.uuid) { p.followed_uuids.push(i.uuid); this.af.errors.delete(key); this.saveSoon(); continue; }
           try {
             await this.createFollower(fname, alias, i.name, p.settings, p.params, false, p.name);
             p.followed_uuids.push(i.uuid);

@@ -122,13 +122,15 @@ describe("planLink", () => {
 // properties over the model of both clusters and Elasticsearch's auto-follower
 
 const NAMES = ["logs-a", "logs-b", "logs-c", "logs-d", "other-x", ".logs-dot"];
-type Op = { k: "create"; name: string } | { k: "delete"; name: string } | { k: "recreate"; name: string } | { k: "tick" } | { k: "up" };
+type Op = { k: "create"; name: string } | { k: "delete"; name: string } | { k: "recreate"; name: string } | { k: "tick" } | { k: "up" } | { k: "pause" };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constant("create" as const), name: fc.constantFrom(...NAMES) }),
   fc.record({ k: fc.constant("delete" as const), name: fc.constantFrom(...NAMES) }),
   fc.record({ k: fc.constant("recreate" as const), name: fc.constantFrom(...NAMES) }),
   fc.constant({ k: "tick" as const }),
   fc.constant({ k: "up" as const }),
+  // the pattern paused out of band (POST _ccr/auto_follow/<name>/pause); the next up's PUT re-activates it
+  fc.constant({ k: "pause" as const }),
 );
 
 function applyLeaderOp(w: World, op: Op): void {
@@ -138,6 +140,7 @@ function applyLeaderOp(w: World, op: Op): void {
     w.deleteLeader(op.name);
     w.createLeader(op.name);
   } else if (op.k === "tick") w.autoFollowTick();
+  else if (op.k === "pause" && w.pattern) w.pattern.active = false;
 }
 
 /**

@@ -84,7 +84,6 @@ export function followerHealth(recorded: LinkedFollower[], followers: FollowerIn
     const shards = shardsRaw.map((s) => ({
       shard: s.shard_id,
       lag: Math.max(0, (s.leader_global_checkpoint ?? 0) - (s.follower_global_checkpoint ?? 0)),
-      ...(s.time_since_last_read_millis !== undefined ? { timeSinceLastReadMillis: s.time_since_last_read_millis } : {}),
     }));
     const reads = shardsRaw.map((s) => s.time_since_last_read_millis).filter((x): x is number => typeof x === "number");
     return {
@@ -93,7 +92,7 @@ export function followerHealth(recorded: LinkedFollower[], followers: FollowerIn
       status: f ? f.status : "missing",
       lag: shards.reduce((m, s) => Math.max(m, s.lag), 0),
       shards,
-      ...(reads.length ? { timeSinceLastReadMillis: Math.max(...reads) } : {}),
+      ...(reads.length ? { minutesSinceLastRead: Math.floor(Math.max(...reads) / 300_000) * 5 } : {}),
       fatalErrors: f?.fatalErrors ?? [],
       readErrors: shardsRaw.flatMap((s) => (s.read_exceptions ?? []).map((x) =>
         `shard ${s.shard_id}: from seq_no ${x.from_seq_no} after ${x.retries} retries: ${x.exception?.type}: ${x.exception?.reason}`)),

@@ -79,7 +79,6 @@ export interface ShardHealth {
   shard: number;
   /** Leader global checkpoint − follower global checkpoint. */
   lag: number;
-  timeSinceLastReadMillis?: number;
 }
 
 export interface FollowerHealth {
@@ -89,8 +88,12 @@ export interface FollowerHealth {
   /** Maximum over shards of the operations lag. */
   lag: number;
   shards: ShardHealth[];
-  /** Largest time since the last successful read over shards. */
-  timeSinceLastReadMillis?: number;
+  /**
+   * Largest time since the last successful read over shards, in whole minutes rounded down to a multiple of 5 (0: read
+   * within the last 5 minutes). Exact milliseconds would change on every read and make every refresh an update; an
+   * active follower reads at least once per read_poll_timeout (default 1m).
+   */
+  minutesSinceLastRead?: number;
   fatalErrors: string[];
   readErrors: string[];
 }
