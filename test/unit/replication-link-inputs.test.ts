@@ -24,6 +24,10 @@ describe("link inputs", () => {
     expect(diffLink(olds, { ...base, plan: ["adopt logs-a (already follows logs-a, same leader uuid)", "wait for logs-c: closed"] }).changes).toBe(false);
     expect(diffLink(olds, { ...base, plan: ["follow logs-a as logs-a"] })).toMatchObject({ changes: true, replaces: [] });
     expect(diffLink({ ...olds, pending: ["delete logs-a: leader deleted (logs-a)"] }, base).changes).toBe(true);
+    // A refresh diffs the refreshed outputs against the inputs of the last up: its plan, already carried out.
+    expect(diffLink({ ...olds, plan: ["follow logs-a as logs-a"] }, { ...base, plan: ["follow logs-a as logs-a"] }).changes).toBe(false);
+    expect(diffLink({ ...olds, plan: ["follow logs-a as logs-a"] }, { ...base, plan: ["delete logs-a: leader deleted (logs-a)"] }).changes).toBe(true);
+    expect(diffLink({ ...olds, plan: ["follow logs-a as logs-a"], pending: ["failed logs-a: timeout"] }, { ...base, plan: ["follow logs-a as logs-a"] }).changes).toBe(true);
     expect(diffLink({ ...olds, pending: ["leave logs-a: leader deleted (logs-a); reported only"] }, base).changes).toBe(false);
     expect(diffLink(olds, { ...base, remoteCluster: "other" })).toMatchObject({ changes: true, replaces: ["remoteCluster"] });
     expect(diffLink(olds, { ...base, leaderIndexPatterns: ["logs-*", "more-*"] })).toMatchObject({ changes: true, replaces: [] });

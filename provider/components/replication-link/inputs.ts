@@ -1,6 +1,6 @@
 /** Check, normalisation and diff of the link resource's inputs (pure). */
 import { CheckFailure, Failures } from "../../core/check";
-import { DiffBuilder, DiffOutcome } from "../../core/diff";
+import { DiffBuilder, DiffOutcome, jsonEqual } from "../../core/diff";
 import { checkAlias, followIndexPatternProblem, patternNameProblem } from "../../core/names";
 import { effectiveTuning, TUNING_KEYS } from "../../core/tuning";
 import { isUnknown } from "../../core/unknown";
@@ -85,7 +85,10 @@ export function diffLink(olds: LinkFollowersOutputs, newsRaw: object): DiffOutco
     d.update(k, effOld[k], isUnknown(nv) ? nv : effNew[k]);
   }
   // What the program planned (changes only), and what a refresh found pending, make an update that carries them out.
-  if (isUnknown(news.plan) || changeLines(news.plan).length > 0) d.updates.push("plan");
+  // The lines the last operation carried out are echoed in its outputs: the same lines again (a refresh diffs the
+  // refreshed outputs against the inputs of that operation) are not new work. Follows that failed are in `pending`.
+  const planned = changeLines(news.plan);
+  if (isUnknown(news.plan) || (planned.length > 0 && !jsonEqual(planned, changeLines(olds.plan)))) d.updates.push("plan");
   if (changeLines(olds.pending).length > 0) d.updates.push("pending");
   for (const k of ["connection", "leaderConnection"] as const) {
     if (isUnknown(news[k]) || connectionFingerprint(olds[k]) !== connectionFingerprint(news[k])) d.updates.push(k);
