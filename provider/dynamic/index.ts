@@ -9,13 +9,15 @@ import { setStackConnection } from "../resources/common";
 import { autoFollowPatternProvider } from "../resources/auto-follow-pattern/provider";
 import { followerIndexProvider } from "../resources/follower-index/provider";
 import { remoteClusterProvider } from "../resources/remote-cluster/provider";
+import { LINK_KIND, replicationLinkProvider } from "../components/replication-link/provider";
 
-export type ResourceKind = "RemoteCluster" | "FollowerIndex" | "AutoFollowPattern";
+export type ResourceKind = "RemoteCluster" | "FollowerIndex" | "AutoFollowPattern" | typeof LINK_KIND;
 
 const PROVIDERS: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   RemoteCluster: remoteClusterProvider,
   FollowerIndex: followerIndexProvider,
   AutoFollowPattern: autoFollowPatternProvider,
+  [LINK_KIND]: replicationLinkProvider,
 };
 
 export function provider(kind: string): pulumi.dynamic.ResourceProvider {

@@ -439,8 +439,10 @@ export class CcrLayer {
       ...(Object.keys(overrides).length ? { settings: overrides } : {}),
       params: explicitParams(params), active: true, followed_uuids: prev?.followed_uuids ?? [],
     };
-    // Existing leader indexes matching the (newly added) leader patterns are recorded as already followed.
-    const newPatterns = prev && prev.remote_cluster === alias ? next.leader_index_patterns.filter((p) => !prev.leader_index_patterns.includes(p)) : next.leader_index_patterns;
+    // Existing leader indexes matching the (newly added) leader patterns are recorded as already followed; on an update
+    // only patterns not in the previous pattern count, even when remote_cluster changed
+    // (TransportPutAutoFollowPatternAction.markExistingIndicesAsAutoFollowedForNewPatterns).
+    const newPatterns = prev ? next.leader_index_patterns.filter((p) => !prev.leader_index_patterns.includes(p)) : next.leader_index_patterns;
     if (newPatterns.length) {
       const { indices } = await this.remoteIndices(remote);
       const probe = { ...next, leader_index_patterns: newPatterns };
@@ -511,13 +513,14 @@ export class CcrLayer {
       this.af.clusters.set(alias, { checked: Date.now(), version: info.version });
       const live = new Set(info.indices.map((i) => i.uuid));
       for (const p of patterns) {
+        // AutoFollower runs only active patterns: recorded UUIDs of a paused one are pruned once it is resumed.
+        if (!p.active) continue;
         const before = p.followed_uuids.length;
         p.followed_uuids = p.followed_uuids.filter((u) => live.has(u));
         if (p.followed_uuids.length !== before) this.saveSoon();
-        if (!p.active) continue;
         for (const i of info.indices) {
           if (!i.open || i.system || p.followed_uuids.includes(i.uuid)) continue;
-          if (!matchesPattern(p, i.name) || isSkippedLeader(i.name, i.hidden, p)) continue;
+          if (!matchesPattern(p, i.name) || isSkippedLeader(i.name, i.hidden, p, i.system)) continue;
           const key = `${p.name}:${i.name}`;
           const others = patterns.filter((o) => o !== p && matchesPattern(o, i.name)).map((o) => o.name);
           if (others.length) {
@@ -526,7 +529,9 @@ export class CcrLayer {
           }
           const fname = followerIndexName(p, i.name);
           const existing = this.state.followers[fname];
-          if (existing && existing.leader_uuid === i.uuid) { p.followed_uuids.push(i.uuid); this.saveSoon(); continue; }
+          // leaderIndexAlreadyFollowed: recorded with a null error, which AutoFollowCoordinator.updateStats counts as a
+          // success and which clears the index's entry from recent_auto_follow_errors.
+          if (existing && existing.leader_uuid === i.uuid) { p.followed_uuids.push(i.uuid); this.af.errors.delete(key); this.saveSoon(); continue; }
           try {
             await this.createFollower(fname, alias, i.name, p.settings, p.params, false, p.name);
             p.followed_uuids.push(i.uuid);

@@ -18,13 +18,12 @@ export function matchesPattern(p: PatternSpec, index: string): boolean {
 }
 
 /**
- * Indexes the auto-follower never considers: system indexes and, in this emulation, dot-prefixed ("hidden by
- * convention") indexes unless the pattern itself starts with a dot; also hidden indexes (index.hidden=true).
+ * Indexes the auto-follower never considers: system indexes only. AutoFollowPattern.match (8.19 and 9.x) is
+ * `isSystem() == false && !simpleMatch(exclusions, name) && simpleMatch(patterns, name)`; hidden and dot-prefixed
+ * indexes match a "*" like any other (callers that do not want them add ".*" to the exclusions).
  */
-export function isSkippedLeader(index: string, hidden: boolean, p: PatternSpec): boolean {
-  if (hidden) return true;
-  if (index.startsWith(".")) return !p.leader_index_patterns.some((x) => x.startsWith("."));
-  return false;
+export function isSkippedLeader(_index: string, _hidden: boolean, _p: PatternSpec, system = false): boolean {
+  return system;
 }
 
 /** getFollowerIndexName: "{{leader_index}}" templating; no pattern → leader name. */

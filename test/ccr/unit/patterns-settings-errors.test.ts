@@ -20,10 +20,10 @@ describe("patterns", () => {
     expect(followerIndexName({ leader_index_patterns: [], follow_index_pattern: "{{leader_index}}-copy" }, "l")).toBe("l-copy");
     expect(followerIndexName({ leader_index_patterns: [] }, "l")).toBe("l");
   });
-  it("dot-prefixed and hidden indexes are skipped", () => {
-    expect(isSkippedLeader(".kibana", false, { leader_index_patterns: ["*"] })).toBe(true);
-    expect(isSkippedLeader(".x", false, { leader_index_patterns: [".x*"] })).toBe(false);
-    expect(isSkippedLeader("h", true, { leader_index_patterns: ["*"] })).toBe(true);
+  it("dot-prefixed and hidden indexes match like any other (AutoFollowPattern.match skips only system indexes)", () => {
+    expect(isSkippedLeader(".dot", false, { leader_index_patterns: ["*"] })).toBe(false);
+    expect(isSkippedLeader("h", true, { leader_index_patterns: ["*"] })).toBe(false);
+    expect(isSkippedLeader(".kibana_1", true, { leader_index_patterns: ["*"] }, true)).toBe(true);
   });
   it("name validation", () => {
     expect(validatePatternName("a,b")).toHaveLength(1);

@@ -1,0 +1,123 @@
+/**
+ * Parsing of what the link reads (pure) and health from the same reads. No I/O here; reader.ts sends the requests.
+ */
+import type { CcrStats, FollowInfoEntry, IndexMeta } from "../../client/cluster";
+import { recentErrorsFor } from "../../resources/auto-follow-pattern/plan";
+import type { FollowerHealth, FollowerInfo, LeaderIndexInfo, LinkedFollower, LinkHealth } from "./types";
+
+/** `GET _resolve/index/*?expand_wildcards=all` joined with index UUIDs from `GET _all/_settings/index.uuid`. */
+export function parseLeaderListing(resolve: unknown, settings: unknown): LeaderIndexInfo[] {
+  const uuids = new Map<string, string>();
+  for (const [name, v] of Object.entries((settings ?? {}) as Record<string, { settings?: Record<string, unknown> }>)) {
+    const s = v?.settings ?? {};
+    const u = s["index.uuid"] ?? (s.index as Record<string, unknown> | undefined)?.uuid;
+    if (typeof u === "string") uuids.set(name, u);
+  }
+  const indices = ((resolve as { indices?: Array<{ name: string; attributes?: string[]; data_stream?: string }> })?.indices ?? []);
+  const out: LeaderIndexInfo[] = [];
+  for (const i of indices) {
+    const uuid = uuids.get(i.name);
+    // Created or deleted between the two reads: the pattern (installed before the listing) covers a new one, and
+    // a deleted one needs nothing. Either way this listing leaves it out.
+    if (!uuid) continue;
+    const attrs = i.attributes ?? [];
+    out.push({
+      name: i.name, uuid, open: !attrs.includes("closed"), hidden: attrs.includes("hidden"), system: attrs.includes("system"),
+      ...(i.data_stream ? { dataStream: i.data_stream, ...(attrs.includes("system") ? { dataStreamSystem: true } : {}) } : {}),
+    });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Followers on the follower cluster from the shared reads. An index is a follower when `_ccr/info` lists it or it
+ * carries the follower setting (the shared follower-info read already asks hidden followers by name, since
+ * `_all/_ccr/info` does not expand hidden indexes); a follower whose shard tasks stopped with a fatal error is
+ * "failed" although `_ccr/info` says active. Leader UUIDs live only in the CCR custom metadata: `leaderUuids` is the
+ * batched, field-filtered read of it (Cluster.leaderUuids).
+ */
+export function parseFollowers(
+  info: FollowInfoEntry[], indices: Record<string, IndexMeta>, stats: CcrStats, leaderUuids: ReadonlyMap<string, string> = new Map(),
+): { followers: FollowerInfo[]; regularIndexes: string[] } {
+  const byName = new Map(info.map((e) => [e.follower_index, e]));
+  const statsByName = new Map((stats.follow_stats?.indices ?? []).map((s) => [s.index, s]));
+  const followers: FollowerInfo[] = [];
+  const regularIndexes: string[] = [];
+  const names = new Set([...Object.keys(indices), ...byName.keys()]);
+  for (const name of [...names].sort()) {
+    const meta = indices[name];
+    const e = byName.get(name);
+    const flagged = meta?.settings?.["index.xpack.ccr.following_index"] === "true";
+    if (!e && !flagged) {
+      regularIndexes.push(name);
+      continue;
+    }
+    const fatalErrors = (statsByName.get(name)?.shards ?? []).filter((s) => s.fatal_exception)
+      .map((s) => `shard ${s.shard_id}: ${s.fatal_exception!.type}: ${s.fatal_exception!.reason}`);
+    const uuid = meta?.settings?.["index.uuid"];
+    followers.push({
+      name,
+      ...(typeof uuid === "string" ? { uuid } : {}),
+      remoteCluster: e?.remote_cluster ?? "",
+      leaderIndex: e?.leader_index ?? "",
+      ...(leaderUuids.has(name) ? { leaderUuid: leaderUuids.get(name) } : {}),
+      status: fatalErrors.length ? "failed" : e?.status ?? (statsByName.has(name) ? "active" : "paused"),
+      fatalErrors,
+    });
+  }
+  return { followers, regularIndexes };
+}
+
+interface ShardStatsRaw {
+  shard_id: number;
+  leader_global_checkpoint?: number;
+  follower_global_checkpoint?: number;
+  time_since_last_read_millis?: number;
+  read_exceptions?: Array<{ from_seq_no?: number; retries?: number; exception?: { type?: string; reason?: string } }>;
+  fatal_exception?: { type?: string; reason?: string };
+}
+
+/** Per-follower health from `GET _ccr/stats` (one request for every follower of the cluster). */
+export function followerHealth(recorded: LinkedFollower[], followers: FollowerInfo[], stats: CcrStats): FollowerHealth[] {
+  const byName = new Map(followers.map((f) => [f.name, f]));
+  const statsByName = new Map((stats.follow_stats?.indices ?? []).map((s) => [s.index, s]));
+  return recorded.map((r) => {
+    const f = byName.get(r.name);
+    const shardsRaw = (statsByName.get(r.name)?.shards ?? []) as ShardStatsRaw[];
+    const shards = shardsRaw.map((s) => ({
+      shard: s.shard_id,
+      lag: Math.max(0, (s.leader_global_checkpoint ?? 0) - (s.follower_global_checkpoint ?? 0)),
+    }));
+    const reads = shardsRaw.map((s) => s.time_since_last_read_millis).filter((x): x is number => typeof x === "number");
+    return {
+      name: r.name,
+      leaderIndex: r.leaderIndex,
+      status: f ? f.status : "missing",
+      lag: shards.reduce((m, s) => Math.max(m, s.lag), 0),
+      shards,
+      ...(reads.length ? { minutesSinceLastRead: Math.floor(Math.max(...reads) / 300_000) * 5 } : {}),
+      fatalErrors: f?.fatalErrors ?? [],
+      readErrors: shardsRaw.flatMap((s) => (s.read_exceptions ?? []).map((x) =>
+        `shard ${s.shard_id}: from seq_no ${x.from_seq_no} after ${x.retries} retries: ${x.exception?.type}: ${x.exception?.reason}`)),
+    };
+  });
+}
+
+export function linkHealth(alias: string, patternName: string, patternActive: boolean, remoteInfo: Record<string, Record<string, unknown>>, stats: CcrStats, fh: FollowerHealth[]): LinkHealth {
+  const r = remoteInfo[alias];
+  const remoteConnected = r?.connected === true;
+  // `_remote/info` shows cluster_credentials (as "::es_redacted::") for API-key based remotes only.
+  const securityModel = !r ? "unknown" : "cluster_credentials" in r ? "api_key" : "certificate";
+  const failed = fh.filter((f) => f.status === "failed" || f.status === "missing").length;
+  const paused = fh.filter((f) => f.status === "paused").length;
+  const maxLag = fh.reduce((m, f) => Math.max(m, f.lag), 0);
+  const autoFollowErrors = recentErrorsFor(patternName, stats);
+  const parts = [
+    `remote ${alias} ${remoteConnected ? "connected" : "NOT connected"} (${securityModel})`,
+    `pattern ${patternName} ${patternActive ? "active" : "PAUSED"}`,
+    `${fh.length} followers: ${fh.length - failed - paused} active, ${paused} paused, ${failed} failed`,
+    `max lag ${maxLag} ops`,
+  ];
+  if (autoFollowErrors.length) parts.push(`${autoFollowErrors.length} recent auto-follow errors`);
+  return { remoteConnected, securityModel, patternActive, followers: fh.length, failed, paused, maxLag, autoFollowErrors, summary: parts.join("; ") };
+}

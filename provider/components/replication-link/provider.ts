@@ -1,0 +1,252 @@
+/**
+ * The dynamic provider behind ReplicationLink: installs the auto-follow pattern, lists the leader, carries out the
+ * planned follows and lifecycle actions, and on destroy removes everything the link's pattern and follows made.
+ * It executes through the core resources' providers (FollowerIndex, AutoFollowPattern), so every follow, pause,
+ * unfollow and pattern write gets their safe-write rules.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Cluster } from "../../client/cluster";
+import { clusterOf, label, partialFailure, resourceProvider, stateError, wireSafe } from "../../resources/common";
+import { autoFollowPatternProvider } from "../../resources/auto-follow-pattern/provider";
+import { followerIndexProvider } from "../../resources/follower-index/provider";
+import { TUNING_KEYS } from "../../core/tuning";
+import { checkLink, declarationOf, diffLink, normalizeLinkInputs } from "./inputs";
+import { followerHealth, linkHealth } from "./observe";
+import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, recordedAfter } from "./plan";
+import { FollowerSide, listLeader, observeFollowerSide } from "./reader";
+import type { LinkedFollower, LinkFollowersInputs, LinkFollowersOutputs } from "./types";
+
+export const LINK_KIND = "ReplicationLinkFollowers";
+const DEFAULT_CONCURRENCY = 8;
+
+function clusters(d: LinkFollowersInputs): { leader: Cluster; follower: Cluster; resource: string } {
+  const resource = label("ReplicationLink", d.patternName);
+  return { leader: clusterOf({ connection: d.leaderConnection }, `${resource} (leader)`), follower: clusterOf(d, resource), resource };
+}
+
+function tuningOf(d: LinkFollowersInputs): Record<string, unknown> {
+  const t: Record<string, unknown> = {};
+  for (const k of TUNING_KEYS) if ((d as unknown as Record<string, unknown>)[k] !== undefined) t[k] = (d as unknown as Record<string, unknown>)[k];
+  return t;
+}
+
+function patternInputs(d: LinkFollowersInputs, refused: string[]): Record<string, unknown> {
+  const decl = declarationOf(d);
+  return {
+    name: d.patternName, remoteCluster: d.remoteCluster, leaderIndexPatterns: d.leaderIndexPatterns,
+    leaderIndexExclusionPatterns: patternExclusions(decl, refused),
+    ...(d.followIndexPattern ? { followIndexPattern: d.followIndexPattern } : {}),
+    ...(d.settings && Object.keys(d.settings).length ? { settings: d.settings } : {}),
+    ...tuningOf(d), active: true, connection: d.connection,
+  };
+}
+
+function followerInputs(d: LinkFollowersInputs, name: string, leaderIndex: string, dataStreamName: string | undefined, deletePolicy: "keep" | "delete"): Record<string, unknown> {
+  return {
+    name, remoteCluster: d.remoteCluster, leaderIndex, ...(dataStreamName ? { dataStreamName } : {}),
+    ...(d.settings && Object.keys(d.settings).length ? { settings: d.settings } : {}),
+    ...tuningOf(d), status: "active", deletePolicy, connection: d.connection,
+  };
+}
+
+/** Runs `fn` over `items` with at most `n` in flight. */
+async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+async function followerClusterName(follower: Cluster, resource: string): Promise<string> {
+  const r = await follower.call({ resource, action: "read the follower cluster's name" }, { method: "GET", path: "/_cluster/health", query: { filter_path: "cluster_name" } });
+  return String((r.body as { cluster_name?: string }).cluster_name);
+}
+
+/**
+ * Carries out the plan's writes. Follows run concurrently; a follow that fails because the auto-follower made the
+ * same follower first (same name, same leader UUID) counts as done: both paths aim at one name per leader index.
+ */
+async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, plan: LinkPlan): Promise<{ failed: Map<string, string> }> {
+  const failed = new Map<string, string>();
+  const fp = followerIndexProvider;
+  const policyOf = (p: "delete" | "promote") => (p === "delete" ? "delete" : "keep");
+  let clusterName: string | undefined;
+  const one = async (a: LinkAction): Promise<void> => {
+    try {
+      switch (a.do) {
+        case "forget": {
+          clusterName ??= await followerClusterName(c.follower, c.resource);
+          // Runs on the LEADER: removes the retention leases a follower deleted without unfollow still holds there.
+          await c.leader.call({ resource: c.resource, action: `forget_follower ${a.follower} on leader index ${a.leaderIndex}` }, {
+            method: "POST", path: `/${encodeURIComponent(a.leaderIndex)}/_ccr/forget_follower`,
+            body: { follower_cluster: clusterName, follower_index: a.follower, follower_index_uuid: a.followerUuid, leader_remote_cluster: d.remoteCluster },
+          }, [404]);
+          break;
+        }
+        case "follow":
+          await followOne(a.follower, a.leaderIndex, a.leaderUuid, a.dataStreamName);
+          break;
+        case "recreate":
+          // The old leader is gone (a new index has its name), so there are no leases to release and nothing to
+          // unfollow cleanly: delete the follower (Elasticsearch removes the tasks of deleted followers), follow anew.
+          await deleteIndex(a.follower);
+          await followOne(a.follower, a.leaderIndex, a.leaderUuid, a.dataStreamName);
+          break;
+        case "release":
+          if (a.policy === "delete" && a.why === "leader deleted") await deleteIndex(a.follower);
+          else if (a.policy !== "leave") await fp.delete!(a.follower, followerInputs(d, a.follower, a.leaderIndex, undefined, policyOf(a.policy)));
+          break;
+        default:
+          break;
+      }
+    } catch (e) {
+      if ("follower" in a) failed.set(a.follower, (e as Error).message);
+    }
+  };
+  const deleteIndex = async (name: string) => {
+    await c.follower.call({ resource: c.resource, action: `delete follower ${name}` }, { method: "DELETE", path: `/${encodeURIComponent(name)}` }, [404]);
+  };
+  const followOne = async (name: string, leaderIndex: string, leaderUuid: string, ds: string | undefined) => {
+    try {
+      await fp.create!(followerInputs(d, name, leaderIndex, ds, d.deletePolicy));
+    } catch (e) {
+      c.follower.invalidate();
+      const now = (await observeFollowerSide(c.follower)).followers.find((f) => f.name === name);
+      if (!(now && now.remoteCluster === d.remoteCluster && now.leaderUuid === leaderUuid)) throw e;
+    }
+  };
+  // forget_follower before the follow of the same name (the new follower takes a lease of its own).
+  const forgets = plan.actions.filter((a) => a.do === "forget");
+  await pool(forgets, d.concurrency ?? DEFAULT_CONCURRENCY, one);
+  await pool(plan.actions.filter((a) => a.do !== "forget"), d.concurrency ?? DEFAULT_CONCURRENCY, one);
+  c.follower.invalidate();
+  return { failed };
+}
+
+async function outputsFrom(d: LinkFollowersInputs, side: FollowerSide, followers: LinkedFollower[], pending: string[]): Promise<LinkFollowersOutputs> {
+  const fh = followerHealth(followers, side.followers, side.stats);
+  const pattern = side.patterns.find((p) => p.name === d.patternName);
+  // The follower UUIDs known now (forget_follower needs them if a follower is later deleted without unfollow).
+  const uuids = new Map(side.followers.map((f) => [f.name, f.uuid]));
+  const recorded = followers.map((r) => ({ ...r, ...(uuids.get(r.name) ? { uuid: uuids.get(r.name) } : {}) }));
+  return {
+    ...d, followers: recorded, pending,
+    health: linkHealth(d.remoteCluster, d.patternName, pattern?.pattern.active === true, side.remoteInfo, side.stats, fh),
+    followerHealth: fh,
+  };
+}
+
+/**
+ * create and update.
+ *
+ * ORDERING (race-freedom). An index created on the leader at any moment must end up followed exactly once:
+ *  1. PUT the auto-follow pattern FIRST. Elasticsearch's PUT reads the leader's metadata and records every existing
+ *     matching index as "already followed" (TransportPutAutoFollowPatternAction.markExistingIndicesAsAutoFollowed);
+ *     every index created after that read is not recorded, so the AutoFollower follows it (it runs continuously,
+ *     long-polling the leader's metadata version).
+ *  2. THEN list the leader. Every index the PUT recorded existed before the PUT and so is in this listing (unless it
+ *     was deleted meanwhile, when there is nothing to follow). So the union "listing ∪ created after the PUT" covers
+ *     every index; listing before the PUT would miss an index created between listing and PUT: recorded, never
+ *     auto-followed, never explicitly followed (test/unit/replication-link-plan.test.ts finds exactly that window).
+ *  3. Follow each listed, matching, unfollowed index under the SAME name the pattern gives it. An index in both sets
+ *     (created after the PUT's read, before the listing) is followed by whichever comes first; the other finds a
+ *     follower of the same leader UUID under that name: the AutoFollower records it as followed
+ *     (leaderIndexAlreadyFollowed), our follow treats "already exists, same leader UUID" as done. Never twice, since
+ *     both aim at one name per leader index and a name holds one index.
+ *  4. A leader whose follower name is taken by something refused is then excluded from the pattern by exact name
+ *     (an update that adds no leader pattern records nothing new), so the auto-follower does not retry it forever.
+ * A later `up` repeats 1–3 (an unchanged PUT is skipped), which also follows what a pause or a widened pattern left
+ * unfollowed: a PUT that adds patterns records the existing matches, and step 2 lists them.
+ */
+async function converge(d: LinkFollowersInputs, olds: LinkFollowersOutputs | undefined): Promise<LinkFollowersOutputs> {
+  const c = clusters(d);
+  const decl = declarationOf(d);
+  const previous = olds ? declarationOf(olds) : undefined;
+  const recorded = olds?.followers ?? [];
+  c.follower.invalidate();
+  // Refusals known before any write go into the pattern's first PUT.
+  const before = planLink(decl, { leaders: await listLeader(c.leader, c.resource), ...(await observeFollowerSide(c.follower)), recorded, previous });
+  await autoFollowPatternProvider.create!(patternInputs(d, before.refusedLeaders));
+  c.follower.invalidate();
+  const leaders = await listLeader(c.leader, c.resource);
+  const plan = planLink(decl, { leaders, ...(await observeFollowerSide(c.follower)), recorded, previous });
+  const refused = [...new Set([...before.refusedLeaders, ...plan.refusedLeaders])];
+  if (refused.length > before.refusedLeaders.length) await autoFollowPatternProvider.create!(patternInputs(d, refused));
+  const { failed } = await execute(d, c, plan);
+  const kept = recordedAfter(plan, recorded).filter((r) => !failed.has(r.name));
+  const side = await observeFollowerSide(c.follower);
+  const reports = planLines(plan).filter((l) => /^(leave|refuse|wait|skip|unreachable)\b/.test(l));
+  const errors = [...failed].map(([name, m]) => `failed ${name}: ${m}`);
+  const out = await outputsFrom(d, side, kept, [...reports, ...errors]);
+  const problems = [...plan.actions.filter((a) => a.do === "refuse").map((a) => planLines({ actions: [a], refusedLeaders: [] })[0]), ...errors];
+  if (problems.length) {
+    throw partialFailure(stateError(c.follower.ctx({ resource: c.resource, action: "reconcile the link" }), problems.join("; "),
+      "exclude the refused leader indexes (leaderIndexExclusionPatterns) or remove what is in the way on the follower cluster; failed follows are retried by the next up"),
+    d.patternName, out as unknown as Record<string, unknown>);
+  }
+  return out;
+}
+
+/**
+ * Destroy. The pattern goes FIRST, so nothing new is auto-followed while the followers are released; then every
+ * follower the link owns (recorded, or named by the link's rule for a matching leader: what the pattern made after
+ * the last up is in no state) is unfollowed and kept or deleted per deletePolicy. A follow the auto-follower had in
+ * flight when the pattern was deleted may still land, so the sweep repeats until a re-read after a pause finds
+ * nothing. The leader is never written to; the RemoteCluster (deleted after this resource) then has no users.
+ */
+async function remove(d: LinkFollowersOutputs): Promise<void> {
+  const c = clusters(d);
+  await autoFollowPatternProvider.delete!(d.patternName, { name: d.patternName, connection: d.connection });
+  const decl = declarationOf(d);
+  for (let round = 0, quiet = 0; quiet < 2 && round < 20; round++) {
+    c.follower.invalidate();
+    const side = await observeFollowerSide(c.follower);
+    // Ownership without the leader listing: the leader may be unreachable at destroy, and its indexes do not matter.
+    const owned = planLink(decl, { leaders: [], followers: side.followers, regularIndexes: side.regularIndexes, recorded: d.followers ?? [] })
+      .actions.filter((a): a is Extract<LinkAction, { do: "release" }> => a.do === "release");
+    if (!owned.length) {
+      quiet++;
+      if (quiet < 2) await new Promise((r) => setTimeout(r, 1500));
+      continue;
+    }
+    quiet = 0;
+    await pool(owned, d.concurrency ?? DEFAULT_CONCURRENCY, (a) =>
+      followerIndexProvider.delete!(a.follower, followerInputs(d, a.follower, a.leaderIndex, undefined, d.deletePolicy)));
+  }
+}
+
+async function read(id: string, p: Partial<LinkFollowersOutputs>): Promise<pulumi.dynamic.ReadResult> {
+  const d = normalizeLinkInputs(p);
+  const c = clusters(d);
+  c.follower.invalidate();
+  const side = await observeFollowerSide(c.follower);
+  let leaders;
+  try {
+    leaders = await listLeader(c.leader, c.resource);
+  } catch {
+    leaders = undefined;
+  }
+  const plan = planLink(declarationOf(d), { leaders, ...side, recorded: p.followers ?? [] });
+  // A refresh records what exists (adoptions, followers the pattern made) and reports what the next up will do.
+  const existing = new Set(side.followers.map((f) => f.name));
+  const followers = leaders ? recordedAfter({ ...plan, actions: plan.actions.filter((a) => a.do === "keep" || a.do === "adopt" || (a.do === "release" && a.policy === "leave")) }, p.followers ?? [])
+    .filter((r) => existing.has(r.name)) : (p.followers ?? []);
+  // Followers whose record is kept for forget_follower (deleted on the follower side) stay recorded until handled.
+  const carried = (p.followers ?? []).filter((r) => !existing.has(r.name) && !followers.some((f) => f.name === r.name));
+  // Pending: what the next up will do or report; adoptions are recorded right here, so they are not pending.
+  const pending = plan.actions.filter((a) => a.do !== "keep" && a.do !== "adopt").map(describe);
+  const outs = await outputsFrom(d, side, [...followers, ...carried].sort((a, b) => a.name.localeCompare(b.name)), pending);
+  const { followers: _f, pending: _p, health: _h, followerHealth: _fh, ...inputs } = outs;
+  return { id, props: wireSafe(outs), inputs: wireSafe({ ...inputs, plan: p.plan ?? [] }) };
+}
+
+export const replicationLinkProvider = resourceProvider<LinkFollowersInputs, LinkFollowersOutputs>({
+  kind: "ReplicationLink",
+  check: (news) => checkLink(news),
+  diff: diffLink,
+  normalize: normalizeLinkInputs,
+  id: (d) => d.patternName,
+  converge,
+  read,
+  remove: (_id, p) => remove(p),
+});

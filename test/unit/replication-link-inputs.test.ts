@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { changeLines, checkLink, diffLink, normalizeLinkInputs } from "../../provider/components/replication-link/inputs";
+import { followerHealth, linkHealth, parseFollowers, parseLeaderListing } from "../../provider/components/replication-link/observe";
+import type { LinkFollowersOutputs } from "../../provider/components/replication-link/types";
+
+const base = { remoteCluster: "leader", patternName: "link", leaderIndexPatterns: ["logs-*"], leaderConnection: { urls: ["http://l:9200"] }, plan: [] };
+
+describe("link inputs", () => {
+  it("check names the property and what to do", () => {
+    expect(checkLink(base).failures).toEqual([]);
+    const f = checkLink({ ...base, leaderIndexPatterns: [], onLeaderDeleted: "drop", patternName: "_x", leaderConnection: undefined, followIndexPattern: "copy" }).failures;
+    expect(f.map((x) => x.property).sort()).toEqual(["leaderConnection", "leaderIndexPatterns", "onLeaderDeleted", "patternName"]);
+    expect(checkLink({ ...base, followIndexPattern: "copy" }).failures[0]).toMatchObject({ property: "followIndexPattern", reason: expect.stringMatching(/\{\{leader_index\}\}/) });
+  });
+
+  it("a refusal planned at preview fails check with the way out", () => {
+    const f = checkLink({ ...base, plan: ["follow logs-a as logs-a", 'refuse logs-b: a regular index "logs-b" exists on the follower cluster'] }).failures;
+    expect(f).toEqual([{ property: "leaderIndexPatterns", reason: expect.stringMatching(/refuse logs-b: .*Exclude that leader index/) }]);
+  });
+
+  it("diff: nothing to do is no change; planned or pending changes are an update; another remote is a replace", () => {
+    const olds = { ...normalizeLinkInputs(base), followers: [], pending: [], health: {}, followerHealth: [] } as unknown as LinkFollowersOutputs;
+    expect(diffLink(olds, base).changes).toBe(false);
+    expect(diffLink(olds, { ...base, plan: ["adopt logs-a (already follows logs-a, same leader uuid)", "wait for logs-c: closed"] }).changes).toBe(false);
+    expect(diffLink(olds, { ...base, plan: ["follow logs-a as logs-a"] })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffLink({ ...olds, pending: ["delete logs-a: leader deleted (logs-a)"] }, base).changes).toBe(true);
+    // A refresh diffs the refreshed outputs against the inputs of the last up: its plan, already carried out.
+    expect(diffLink({ ...olds, plan: ["follow logs-a as logs-a"] }, { ...base, plan: ["follow logs-a as logs-a"] }).changes).toBe(false);
+    expect(diffLink({ ...olds, plan: ["follow logs-a as logs-a"] }, { ...base, plan: ["delete logs-a: leader deleted (logs-a)"] }).changes).toBe(true);
+    expect(diffLink({ ...olds, plan: ["follow logs-a as logs-a"], pending: ["failed logs-a: timeout"] }, { ...base, plan: ["follow logs-a as logs-a"] }).changes).toBe(true);
+    expect(diffLink({ ...olds, pending: ["leave logs-a: leader deleted (logs-a); reported only"] }, base).changes).toBe(false);
+    expect(diffLink(olds, { ...base, remoteCluster: "other" })).toMatchObject({ changes: true, replaces: ["remoteCluster"] });
+    expect(diffLink(olds, { ...base, leaderIndexPatterns: ["logs-*", "more-*"] })).toMatchObject({ changes: true, replaces: [] });
+    expect(changeLines(["keep x", "follow a as a", "refuse b: …", "recreate c: …"])).toEqual(["follow a as a", "recreate c: …"]);
+  });
+});
+
+describe("link observation and health", () => {
+  it("parses the leader listing (resolve + uuids); an index missing from one answer is left out", () => {
+    const resolve = { indices: [
+      { name: "logs-a", attributes: ["open"] }, { name: "logs-c", attributes: ["closed"] }, { name: ".ds-d-2026.12.01-000001", attributes: ["open", "hidden"], data_stream: "d" },
+      { name: ".sys", attributes: ["open", "hidden", "system"] }, { name: "new", attributes: ["open"] },
+    ] };
+    const settings = { "logs-a": { settings: { "index.uuid": "A" } }, "logs-c": { settings: { "index.uuid": "C" } }, ".ds-d-2026.12.01-000001": { settings: { "index.uuid": "D" } }, ".sys": { settings: { "index.uuid": "S" } } };
+    expect(parseLeaderListing(resolve, settings)).toEqual([
+      { name: ".ds-d-2026.12.01-000001", uuid: "D", open: true, hidden: true, system: false, dataStream: "d" },
+      { name: ".sys", uuid: "S", open: true, hidden: true, system: true },
+      { name: "logs-a", uuid: "A", open: true, hidden: false, system: false },
+      { name: "logs-c", uuid: "C", open: false, hidden: false, system: false },
+    ]);
+  });
+
+  it("a follower is what _ccr/info lists or what carries the follower setting (hidden followers); fatal errors make it failed", () => {
+    // The shared follower-info read asks hidden followers by name, so both are in `info`; leader UUIDs come from the
+    // batched CCR-metadata read.
+    const info = [
+      { follower_index: "f1", remote_cluster: "leader", leader_index: "l1", status: "active" as const },
+      { follower_index: "hid", remote_cluster: "leader", leader_index: "l2", status: "active" as const },
+    ];
+    const indices = {
+      f1: { settings: { "index.uuid": "u1", "index.xpack.ccr.following_index": "true" } },
+      hid: { settings: { "index.uuid": "u2", "index.hidden": "true", "index.xpack.ccr.following_index": "true" } },
+      plain: { settings: {} },
+    };
+    const uuids = new Map([["f1", "L1"], ["hid", "L2"]]);
+    const stats = { follow_stats: { indices: [
+      { index: "f1", shards: [{ shard_id: 0, leader_global_checkpoint: 10, follower_global_checkpoint: 4, time_since_last_read_millis: 400_000 }, { shard_id: 1, leader_global_checkpoint: 3, follower_global_checkpoint: 3 }] },
+      { index: "hid", shards: [{ shard_id: 0, fatal_exception: { type: "index_not_found_exception", reason: "no such index [l2]" } }] },
+    ] } };
+    const { followers, regularIndexes } = parseFollowers(info, indices, stats as never, uuids);
+    expect(regularIndexes).toEqual(["plain"]);
+    expect(followers).toEqual([
+      { name: "f1", uuid: "u1", remoteCluster: "leader", leaderIndex: "l1", leaderUuid: "L1", status: "active", fatalErrors: [] },
+      { name: "hid", uuid: "u2", remoteCluster: "leader", leaderIndex: "l2", leaderUuid: "L2", status: "failed", fatalErrors: ["shard 0: index_not_found_exception: no such index [l2]"] },
+    ]);
+    const rec = [{ name: "f1", leaderIndex: "l1", leaderUuid: "L1", origin: "bootstrap" as const }, { name: "hid", leaderIndex: "l2", leaderUuid: "L2", origin: "auto" as const }, { name: "gone", leaderIndex: "g", leaderUuid: "G", origin: "auto" as const }];
+    const fh = followerHealth(rec, followers, stats as never);
+    expect(fh[0]).toEqual({ name: "f1", leaderIndex: "l1", status: "active", lag: 6, shards: [{ shard: 0, lag: 6 }, { shard: 1, lag: 0 }], minutesSinceLastRead: 5, fatalErrors: [], readErrors: [] });
+    expect(fh.map((f) => f.status)).toEqual(["active", "failed", "missing"]);
+    const h = linkHealth("leader", "link", true, { leader: { connected: true, cluster_credentials: "::es_redacted::" } },
+      { auto_follow_stats: { recent_auto_follow_errors: [{ leader_index: "link:x", auto_follow_exception: { type: "t", reason: "r" } }, { leader_index: "other:y" }] } } as never, fh);
+    expect(h).toMatchObject({ remoteConnected: true, securityModel: "api_key", followers: 3, failed: 2, maxLag: 6, autoFollowErrors: ["x: t: r"] });
+    expect(h.summary).toBe("remote leader connected (api_key); pattern link active; 3 followers: 1 active, 0 paused, 2 failed; max lag 6 ops; 1 recent auto-follow errors");
+  });
+});
