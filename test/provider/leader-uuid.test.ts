@@ -3,39 +3,25 @@
  * metadata in `GET _cluster/state/metadata` (shown by the sandbox's emulated CCR front as Elasticsearch shows it).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { setTransportFactory } from "../../provider/client/cluster";
 import { provider } from "../../provider/dynamic";
-import { CcrFront, startCcrFront } from "../../sandbox/ccr/front";
-import { EsNode, startNode } from "../../sandbox/es/node";
+import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
 
-interface Cluster { front: CcrFront; node: EsNode; dir: string }
+type Cluster = TestCluster;
 let leader: Cluster;
 let follower: Cluster;
 const connection: { urls: string[]; username?: string; password?: string } = { urls: [] };
 
-async function startCluster(name: string): Promise<Cluster> {
-  const node = await startNode({ clusterName: `${name}-${process.pid}`, license: "trial" });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ccr-${name}-`));
-  return { node, dir, front: await startCcrFront({ node, stateDir: dir, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300 }) };
-}
 
 beforeAll(async () => {
-  [leader, follower] = await Promise.all([startCluster("leader"), startCluster("follower")]);
+  [leader, follower] = await Promise.all([startTestCluster("leader"), startTestCluster("follower")]);
   Object.assign(connection, { urls: [follower.front.url], ...(follower.node.auth ?? {}) });
   setTransportFactory(undefined, { readCacheMs: 0 });
 }, 300_000);
 
 afterAll(async () => {
   setTransportFactory(undefined);
-  for (const c of [leader, follower]) {
-    if (!c) continue;
-    await c.front.stop().catch(() => {});
-    await c.node.stop().catch(() => {});
-    fs.rmSync(c.dir, { recursive: true, force: true });
-  }
+  await stopTestClusters([leader, follower]);
 }, 120_000);
 
 it("create and read report outs.leaderIndexUuid = the leader index's uuid", async () => {

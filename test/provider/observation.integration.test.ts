@@ -6,27 +6,18 @@
  * back, and remote aliases in transient settings (the node's own settings and `_remote/info`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { setTransportFactory } from "../../provider/client/cluster";
 import { provider } from "../../provider/dynamic";
-import { CcrFront, startCcrFront } from "../../sandbox/ccr/front";
-import { EsNode, startNode } from "../../sandbox/es/node";
+import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
 import { until } from "../support/until";
 
-interface Cluster { front: CcrFront; node: EsNode; dir: string }
+type Cluster = TestCluster;
 let leader: Cluster;
 let follower: Cluster;
 const connection: { urls: string[]; username?: string; password?: string } = { urls: [] };
 const rc = provider("RemoteCluster");
 const fi = provider("FollowerIndex");
 
-async function startCluster(name: string): Promise<Cluster> {
-  const node = await startNode({ clusterName: `${name}-${process.pid}`, license: "trial" });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ccr-${name}-`));
-  return { node, dir, front: await startCcrFront({ node, stateDir: dir, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300 }) };
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function front(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -47,7 +38,7 @@ async function leaderIndex(name: string, docs: number): Promise<string> {
 const remote = () => ({ alias: "leader", seeds: [leader.node.transportAddress], connection });
 
 beforeAll(async () => {
-  [leader, follower] = await Promise.all([startCluster("leader"), startCluster("follower")]);
+  [leader, follower] = await Promise.all([startTestCluster("leader"), startTestCluster("follower")]);
   Object.assign(connection, { urls: [follower.front.url], ...(follower.node.auth ?? {}) });
   setTransportFactory(undefined, { readCacheMs: 0 });
   await rc.create(remote());
@@ -55,12 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setTransportFactory(undefined);
-  for (const c of [leader, follower]) {
-    if (!c) continue;
-    await c.front.stop().catch(() => {});
-    await c.node.stop().catch(() => {});
-    fs.rmSync(c.dir, { recursive: true, force: true });
-  }
+  await stopTestClusters([leader, follower]);
 }, 120_000);
 
 describe("hidden follower", () => {

@@ -3,15 +3,11 @@
  * behind the sandbox's emulated `_ccr` layer), through the ResourceProvider API the dynamic-provider shim calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { setTransportFactory } from "../../provider/client/cluster";
 import { provider } from "../../provider/dynamic";
-import { CcrFront, startCcrFront } from "../../sandbox/ccr/front";
-import { EsNode, startNode } from "../../sandbox/es/node";
+import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
 
-interface Cluster { front: CcrFront; node: EsNode; dir: string }
+type Cluster = TestCluster;
 let leader: Cluster;
 let follower: Cluster;
 // Filled in beforeAll; the argument objects below keep these references.
@@ -20,11 +16,6 @@ const leaderConnection: { urls: string[]; username?: string; password?: string }
 const rc = provider("RemoteCluster");
 const fi = provider("FollowerIndex");
 
-async function startCluster(name: string): Promise<Cluster> {
-  const node = await startNode({ clusterName: `${name}-${process.pid}`, license: "trial" });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ccr-${name}-`));
-  return { node, dir, front: await startCcrFront({ node, stateDir: dir, pollMs: 100, reconcileMs: 1000, autoFollowMs: 300 }) };
-}
 
 /** The cluster UUID as the node itself reports it (cluster state is fine for a test; the provider uses public APIs). */
 async function uuidOf(c: Cluster): Promise<string> {
@@ -47,7 +38,7 @@ const followerFront = async (method: string, p: string, body?: unknown): Promise
 };
 
 beforeAll(async () => {
-  [leader, follower] = await Promise.all([startCluster("leader"), startCluster("follower")]);
+  [leader, follower] = await Promise.all([startTestCluster("leader"), startTestCluster("follower")]);
   Object.assign(connection, { urls: [follower.front.url], ...(follower.node.auth ?? {}) });
   Object.assign(leaderConnection, { urls: [leader.front.url], ...(leader.node.auth ?? {}) });
   setTransportFactory(undefined, { readCacheMs: 0 });
@@ -55,12 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setTransportFactory(undefined);
-  for (const c of [leader, follower]) {
-    if (!c) continue;
-    await c.front.stop().catch(() => {});
-    await c.node.stop().catch(() => {});
-    fs.rmSync(c.dir, { recursive: true, force: true });
-  }
+  await stopTestClusters([leader, follower]);
 }, 120_000);
 
 describe("cluster identity", () => {

@@ -7,17 +7,13 @@
  *   the declared state is reached.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { setTransportFactory } from "../../provider/client/cluster";
 import { provider } from "../../provider/dynamic";
-import { CcrFront, startCcrFront } from "../../sandbox/ccr/front";
-import { EsNode, startNode } from "../../sandbox/es/node";
+import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
 import { RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
 import { until } from "../support/until";
 
-interface Cluster { front: CcrFront; node: EsNode; dir: string }
+type Cluster = TestCluster;
 let leader: Cluster;
 let follower: Cluster;
 let proxy: RecordingProxy;
@@ -28,16 +24,11 @@ const connection: { urls: string[]; requestTimeoutSeconds: number } = { urls: []
 const rc = provider("RemoteCluster");
 const fi = provider("FollowerIndex");
 
-async function startCluster(name: string, restoreDelayMs?: (index: string) => number): Promise<Cluster> {
-  const node = await startNode({ clusterName: `${name}-${process.pid}`, license: "trial" });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ccr-${name}-`));
-  return { node, dir, front: await startCcrFront({ node, stateDir: dir, pollMs: 100, reconcileMs: 1000, restoreDelayMs }) };
-}
 
 const sent = (since: number, method: string, suffix: string) => proxy.since(since).filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
 
 beforeAll(async () => {
-  [leader, follower] = await Promise.all([startCluster("leader"), startCluster("follower", (i) => (i === SLOW ? RESTORE_MS : 0))]);
+  [leader, follower] = await Promise.all([startTestCluster("leader"), startTestCluster("follower", { restoreDelayMs: (i) => (i === SLOW ? RESTORE_MS : 0) })]);
   proxy = await startRecordingProxy(follower.front.url);
   connection.urls = [proxy.url];
   setTransportFactory(undefined, { readCacheMs: 0 });
@@ -49,12 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   setTransportFactory(undefined);
   await proxy?.close();
-  for (const c of [leader, follower]) {
-    if (!c) continue;
-    await c.front.stop().catch(() => {});
-    await c.node.stop().catch(() => {});
-    fs.rmSync(c.dir, { recursive: true, force: true });
-  }
+  await stopTestClusters([leader, follower]);
 }, 120_000);
 
 describe("safe writes against the emulated layer", () => {
