@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { Cluster } from "../../provider/client/cluster";
+import { resolveConnection } from "../../provider/client/connection";
+import { observeFollowerSide } from "../../provider/components/replication-link/reader";
+import { FakeEs } from "./fake-es";
 import { changeLines, checkLink, diffLink, normalizeLinkInputs } from "../../provider/components/replication-link/inputs";
 import { followerHealth, linkHealth, parseFollowers, parseLeaderListing } from "../../provider/components/replication-link/observe";
 import type { LinkFollowersOutputs } from "../../provider/components/replication-link/types";
@@ -81,5 +85,33 @@ describe("link observation and health", () => {
       { auto_follow_stats: { recent_auto_follow_errors: [{ leader_index: "link:x", auto_follow_exception: { type: "t", reason: "r" } }, { leader_index: "other:y" }] } } as never, fh);
     expect(h).toMatchObject({ remoteConnected: true, securityModel: "api_key", followers: 3, failed: 2, maxLag: 6, autoFollowErrors: ["x: t: r"] });
     expect(h.summary).toBe("remote leader connected (api_key); pattern link active; 3 followers: 1 active, 0 paused, 2 failed; max lag 6 ops; 1 recent auto-follow errors");
+  });
+});
+
+describe("link follower-side reads", () => {
+  it("reuse a recorded leader UUID while the follower's index UUID is unchanged (no CCR-metadata read), read it otherwise", async () => {
+    const es = new FakeEs();
+    es.follow("f1", "l1");
+    es.follow("f2", "l2");
+    const cluster = new Cluster(resolveConnection({ urls: ["http://fake:9200"] }, "t"), es, { readCacheMs: 0 });
+    const fresh = await observeFollowerSide(cluster);
+    const metadataReads = () => es.requests.filter((r) => r.startsWith("GET /_cluster/state/metadata/")).length;
+    expect(metadataReads()).toBe(1);
+    const f1 = fresh.followers.find((f) => f.name === "f1")!;
+    expect(f1.leaderUuid).toEqual(expect.any(String));
+
+    es.requests = [];
+    cluster.invalidate();
+    const known = fresh.followers.map((f) => ({ name: f.name, uuid: f.uuid, leaderUuid: f.leaderUuid! }));
+    const again = await observeFollowerSide(cluster, known);
+    expect(metadataReads()).toBe(0);
+    expect(again.followers.map((f) => f.leaderUuid)).toEqual(fresh.followers.map((f) => f.leaderUuid));
+
+    // f2 recreated under the same name (new index UUID): its leader UUID is read again; f1's is still reused.
+    es.follow("f2", "l2");
+    es.requests = [];
+    cluster.invalidate();
+    await observeFollowerSide(cluster, known);
+    expect(es.requests.filter((r) => r.startsWith("GET /_cluster/state/metadata/"))).toEqual(["GET /_cluster/state/metadata/f2"]);
   });
 });

@@ -165,11 +165,11 @@ async function converge(d: LinkFollowersInputs, olds: LinkFollowersOutputs | und
   const recorded = olds?.followers ?? [];
   c.follower.invalidate();
   // Refusals known before any write go into the pattern's first PUT.
-  const before = planLink(decl, { leaders: await listLeader(c.leader, c.resource), ...(await observeFollowerSide(c.follower)), recorded, previous });
+  const before = planLink(decl, { leaders: await listLeader(c.leader, c.resource), ...(await observeFollowerSide(c.follower, recorded)), recorded, previous });
   await autoFollowPatternProvider.create!(patternInputs(d, before.refusedLeaders));
   c.follower.invalidate();
   const leaders = await listLeader(c.leader, c.resource);
-  const plan = planLink(decl, { leaders, ...(await observeFollowerSide(c.follower)), recorded, previous });
+  const plan = planLink(decl, { leaders, ...(await observeFollowerSide(c.follower, recorded)), recorded, previous });
   const refused = [...new Set([...before.refusedLeaders, ...plan.refusedLeaders])];
   if (refused.length > before.refusedLeaders.length) await autoFollowPatternProvider.create!(patternInputs(d, refused));
   const { failed } = await execute(d, c, plan);
@@ -219,7 +219,7 @@ async function read(id: string, p: Partial<LinkFollowersOutputs>): Promise<pulum
   const d = normalizeLinkInputs(p);
   const c = clusters(d);
   c.follower.invalidate();
-  const side = await observeFollowerSide(c.follower);
+  const side = await observeFollowerSide(c.follower, p.followers ?? []);
   let leaders;
   try {
     leaders = await listLeader(c.leader, c.resource);

@@ -25,14 +25,18 @@ export interface FollowerSide {
 }
 
 /** The follower cluster from its shared reads (the same answers every resource on it uses in one wave). */
-export async function observeFollowerSide(follower: Cluster): Promise<FollowerSide> {
+export async function observeFollowerSide(follower: Cluster, known: ReadonlyArray<{ name: string; uuid?: string; leaderUuid: string }> = []): Promise<FollowerSide> {
   const [info, indices, stats, remoteInfo, patterns] = await Promise.all([
     follower.followInfo.get(), follower.indices.get(), follower.ccrStats.get(), follower.remoteInfo.get(), follower.autoFollowPatterns.get(),
   ]);
-  // Leader UUIDs of every follower, in one batched request (chunked by URL length): needed to tell the link's
-  // followers of a recreated leader from current ones.
-  const names = parseFollowers(info, indices, stats).followers.map((f) => f.name);
-  const got = await Promise.all(names.map(async (n) => [n, await follower.leaderUuids.get(n)] as const));
+  // Leader UUIDs tell the link's followers of a recreated leader from current ones. They live only in the CCR
+  // metadata (one batched request, chunked by URL length), so a recorded one is reused while the follower's own
+  // index UUID is unchanged (a follower is never re-pointed in place): a steady-state refresh reads none.
+  const reuse = new Map(known.filter((k) => k.uuid).map((k) => [k.name, k]));
+  const got = await Promise.all(parseFollowers(info, indices, stats).followers.map(async (f) => {
+    const k = reuse.get(f.name);
+    return [f.name, k && f.uuid && k.uuid === f.uuid ? k.leaderUuid : await follower.leaderUuids.get(f.name)] as const;
+  }));
   const uuids = new Map(got.filter((x): x is readonly [string, string] => typeof x[1] === "string"));
   return { ...parseFollowers(info, indices, stats, uuids), stats, remoteInfo, patterns };
 }
