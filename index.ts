@@ -3,6 +3,7 @@
 import { replicationProgram } from "./program";
 
 const outputs = replicationProgram();
-export const remoteConnected = outputs.remoteConnected;
+/** One line of health: remote connected and its security model, pattern, follower counts, max lag. */
+export const summary = outputs.summary;
 export const followers = outputs.followers;
 export const autoFollowErrors = outputs.autoFollowErrors;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AutoFollowPattern, FollowerIndex, RemoteCluster } from "pulumi-elasticsearch-ccr";
+import { ReplicationLink } from "pulumi-elasticsearch-ccr";
 
 /**
  * The local clusters this program expects when `npm run main` runs it (scripts/main.ts starts one single-node cluster
@@ -9,57 +9,36 @@ import { AutoFollowPattern, FollowerIndex, RemoteCluster } from "pulumi-elastics
 export const LOCAL_CLUSTERS = ["leader", "follower"] as const;
 
 /**
- * The top-level program: one leader cluster replicated to one follower cluster.
- *  - a remote cluster link on the follower pointing at the leader's transport address;
- *  - a follower for every leader index that already exists (auto-follow only catches indexes created later);
- *  - an auto-follow pattern for the indexes created from now on.
+ * The top-level program: one leader cluster replicated to one follower cluster by a ReplicationLink, which
+ *  - owns the remote cluster link on the follower (pointing at the leader's transport address);
+ *  - follows every leader index that already exists and matches (auto-follow alone never picks those up), then
+ *    installs the auto-follow pattern for the indexes created from now on, in the race-free order;
+ *  - owns what its pattern creates, so destroy removes those followers too (keeping their data) and never touches
+ *    the leader.
  *
  * Config (namespace of this project, `pulumi config set ...`):
- *   followerUrl                   HTTP URL of the follower cluster (the program only talks to the follower;
- *                                 the follower reaches the leader through leaderSeeds)
- *   leaderSeeds                   leader transport address(es), comma-separated host:port
- *   existingIndexes               comma-separated leader indexes to bootstrap followers for
- *   autoFollowPatterns            comma-separated leader index patterns for new indexes (default "*")
+ *   followerUrl     HTTP URL of the follower cluster
+ *   leaderUrl       HTTP URL of the leader cluster (read only: listing its indexes, also during preview)
+ *   leaderSeeds     leader transport address(es), comma-separated host:port
+ *   indexPatterns   comma-separated leader index patterns the application owns (default "*")
  */
 export function replicationProgram(): Record<string, pulumi.Output<unknown>> {
   const cfg = new pulumi.Config();
   const list = (key: string, dflt = "") => (cfg.get(key) ?? dflt).split(",").map((s) => s.trim()).filter(Boolean);
   const follower = { urls: [cfg.require("followerUrl")] };
-  const alias = cfg.get("remoteAlias") ?? "leader";
+  const leader = { urls: [cfg.require("leaderUrl")] };
 
-  const link = new RemoteCluster("leader-link", {
-    alias,
-    mode: "sniff",
-    seeds: list("leaderSeeds"),
-    skipUnavailable: false,
+  const link = new ReplicationLink("app", {
+    remote: { alias: cfg.get("remoteAlias") ?? "leader", mode: "sniff", seeds: list("leaderSeeds"), skipUnavailable: false },
     connection: follower,
-  });
-
-  const followers = list("existingIndexes").map(
-    (index) =>
-      new FollowerIndex(`follow-${index}`, {
-        name: index,
-        remoteCluster: link.alias,
-        leaderIndex: index,
-        connection: follower,
-      }),
-  );
-
-  const autoFollow = new AutoFollowPattern("new-indexes", {
-    name: "new-indexes",
-    remoteCluster: link.alias,
-    leaderIndexPatterns: list("autoFollowPatterns", "*"),
-    // Indexes that exist today are followed by the resources above; auto-follow never touches them anyway, but
-    // excluding them keeps the pattern's intent readable.
-    leaderIndexExclusionPatterns: list("existingIndexes"),
-    connection: follower,
+    leaderConnection: leader,
+    leaderIndexPatterns: list("indexPatterns", "*"),
+    deletePolicy: "keep",
   });
 
   return {
-    remoteConnected: link.connected,
-    followers: pulumi.all(followers.map((f) => pulumi.all([f.name, f.status, f.lag]))).apply((rows) =>
-      Object.fromEntries(rows.map(([name, status, lag]) => [name, { status, lag }])),
-    ),
-    autoFollowErrors: autoFollow.recentErrors,
+    summary: link.summary,
+    followers: link.followerHealth.apply((rows) => Object.fromEntries(rows.map((f) => [f.name, { status: f.status, lag: f.lag }]))),
+    autoFollowErrors: link.health.apply((h) => h.autoFollowErrors),
   };
 }

@@ -62,8 +62,7 @@ async function main(): Promise<void> {
       await project.setConfig(`${c.name}Url`, c.url);
       await project.setConfig(`${c.name}Seeds`, c.transportAddress);
     }
-    await project.setConfig("existingIndexes", existing.join(","));
-    await project.setConfig("autoFollowPatterns", "*");
+    await project.setConfig("indexPatterns", "*");
 
     say(`pulumi up in ${repoRoot()} (stack ${STACK}; CLI and language host from ${pulumiBinDir()})`);
     const t0 = Date.now();
@@ -77,8 +76,9 @@ async function main(): Promise<void> {
     await bulk(leader, "wikis", 0, 10);
     say(`created leader index wikis (after the pattern); follower has ${await waitForCount(follower, "wikis", 10)} (auto-followed)`);
 
+    // Refresh records what the link's pattern made since up (wikis) in the link's state; nothing declared changed.
     const refresh = await project.refresh({ expectNoChanges: true });
-    say(`refresh: ${JSON.stringify(refresh.changes)} (no changes: what Pulumi owns is as declared)`);
+    say(`refresh: ${JSON.stringify(refresh.changes)} (no changes: the clusters are as declared)`);
     const again = await project.up({ expectNoChanges: true });
     say(`up again: ${JSON.stringify(again.changes)}; followers = ${JSON.stringify((await project.outputs()).followers)}`);
 
@@ -89,16 +89,11 @@ async function main(): Promise<void> {
       say(`  pulumi stack output --stack ${STACK}; pulumi preview --stack ${STACK} --diff`);
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
     }
-    // Followers the auto-follow pattern created are not in Pulumi's state, and the RemoteCluster refuses to go
-    // while they still use the alias (deleting it would leave them failing). Keep their data: promote them to
-    // regular indexes the documented way (pause, close, unfollow, open), then destroy the stack.
-    for (const step of ["_ccr/pause_follow", "_close", "_ccr/unfollow", "_open"]) {
-      const r = await esRequest(follower.url, "POST", `/wikis/${step}`);
-      if (r.status !== 200) throw new Error(`promoting wikis (${step}) failed: ${r.status} ${JSON.stringify(r.body)}`);
-    }
-    say("promoted the auto-followed wikis to a regular index on the follower (pause, close, unfollow, open)");
+    // The link owns what its pattern made (wikis included): destroy removes the pattern, unfollows every follower
+    // (deletePolicy "keep": their data stays as regular indexes), then the remote alias. The leader is untouched.
     const destroy = await project.destroy();
-    say(`destroy: ${JSON.stringify(destroy.changes)}; leader issues still has ${await count(leader, "issues")} documents`);
+    say(`destroy: ${JSON.stringify(destroy.changes)}; leader issues still has ${await count(leader, "issues")} documents; ` +
+      `follower keeps wikis as a regular index with ${await count(follower, "wikis")} documents`);
     await project.removeStack();
   } finally {
     await stopAll(clusters);
