@@ -3,6 +3,7 @@
  */
 import type { CcrStats, FollowInfoEntry, IndexMeta } from "../../client/cluster";
 import { recentErrorsFor } from "../../resources/auto-follow-pattern/plan";
+import { securityModel as remoteSecurityModel } from "../../resources/remote-cluster/plan";
 import type { FollowerHealth, FollowerInfo, LeaderIndexInfo, LinkedFollower, LinkHealth } from "./types";
 
 /** `GET _resolve/index/*?expand_wildcards=all` joined with index UUIDs from `GET _all/_settings/index.uuid`. */
@@ -106,8 +107,8 @@ export function followerHealth(recorded: LinkedFollower[], followers: FollowerIn
 export function linkHealth(alias: string, patternName: string, patternActive: boolean, remoteInfo: Record<string, Record<string, unknown>>, stats: CcrStats, fh: FollowerHealth[]): LinkHealth {
   const r = remoteInfo[alias];
   const remoteConnected = r?.connected === true;
-  // `_remote/info` shows cluster_credentials (as "::es_redacted::") for API-key based remotes only.
-  const securityModel = !r ? "unknown" : "cluster_credentials" in r ? "api_key" : "certificate";
+  // The same rule as RemoteCluster's output; "unknown" when `_remote/info` does not list the alias.
+  const securityModel = remoteSecurityModel(r) ?? "unknown";
   const failed = fh.filter((f) => f.status === "failed" || f.status === "missing").length;
   const paused = fh.filter((f) => f.status === "paused").length;
   const maxLag = fh.reduce((m, f) => Math.max(m, f.lag), 0);
