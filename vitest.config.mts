@@ -15,8 +15,19 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/unit/**", "test/ccr/unit/**", "**/node_modules/**"],
+          exclude: ["test/unit/**", "test/ccr/unit/**", "test/docker/**", "**/node_modules/**"],
           globalSetup: ["test/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 400_000,
+        },
+      },
+      {
+        // The Docker backend on a real engine: one Elasticsearch version (CCR_DOCKER_ES_VERSION, default 9), run once
+        // by scripts/test.sh, not per CCR_ES_VERSION.
+        test: {
+          name: "docker",
+          include: ["test/docker/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 400_000,
