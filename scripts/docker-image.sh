@@ -23,7 +23,9 @@ export DOCKER_HOST=${engine%% *}; DOCKER_HOST=${DOCKER_HOST#DOCKER_HOST=}
 dockercli=/usr/bin/docker; [ -x "$dockercli" ] || dockercli=docker
 label() { "$dockercli" image inspect --format "{{ index .Config.Labels \"$1\" }}" "$tag" 2>/dev/null || true; }
 
-eval "$(npx tsx sandbox/docker/image.ts "${1:-${CCR_DOCKER_ES_VERSION:-9}}")"   # version tag esHome jdkHome jdkFeature
+# version tag esHome jdkHome jdkFeature: the distribution (fetched if missing) and the JDK the sandbox's nodes use.
+inputs_sh=$(npx tsx sandbox/docker/image.ts "${1:-${CCR_DOCKER_ES_VERSION:-9}}") || fail "cannot resolve the image's inputs (see above)"
+eval "$inputs_sh"
 
 # The machine's Debian release and mirror (deb822 or one-line sources), so debootstrap uses what apt uses here.
 . /etc/os-release
@@ -65,8 +67,11 @@ mkdir -p "$root"
 tar -C "$root" -xf "$rootfs_tar"
 es="$root/usr/share/elasticsearch"
 mkdir -p "$root/opt" "$es"
-# -L: the Debian JDK links into /etc/java-*; the copy must stand alone.
-cp -rL "$jdkHome" "$root/opt/jdk"
+# Links dereferenced (the Debian JDK links into /etc/java-*; the copy must stand alone), dangling ones left out
+# (Debian's lib/src.zip points into a package that is not installed).
+mkdir -p "$root/opt/jdk"
+(cd "$jdkHome" && find . -xtype l) > "$work/dangling"
+tar -C "$jdkHome" -h --exclude-from="$work/dangling" -cf - . | tar -C "$root/opt/jdk" -xf -
 cp -a "$esHome/." "$es/"
 mkdir -p "$es/data" "$es/logs" "$es/plugins"
 # Security auto-configuration (first start with a keystore, i.e. with ELASTIC_PASSWORD) would add cluster-state

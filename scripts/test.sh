@@ -22,6 +22,11 @@ for v in ${CCR_ES_VERSIONS:-8 9}; do
   CCR_ES_VERSION=$v npx vitest run --project integration || status=1
   say "integration tests on CCR_ES_VERSION=$v took $(( $(date +%s) - t1 ))s"
 done
+# The Docker backend on a real engine, once (not per version): CCR_DOCKER_ES_VERSION, default 9.
+t1=$(date +%s)
+say "Docker proof (test/docker, CCR_DOCKER_ES_VERSION=${CCR_DOCKER_ES_VERSION:-9}, the local image)"
+npx vitest run --project docker || status=1
+say "Docker proof took $(( $(date +%s) - t1 ))s"
 npx tsx sandbox/cli.ts cleanup
 say "total $(( $(date +%s) - t0 ))s"
 exit $status

@@ -131,7 +131,8 @@ export async function startDockerTopology(
     const t0 = Date.now();
     for (const c of spec.containers) await api.request("POST", `/containers/${encodeURIComponent(c.name)}/start`);
     log(`started ${spec.containers.map((c) => c.name).join(", ")} on network ${spec.network.name}`);
-    const deadline = t0 + (opts.timeoutMs ?? 240_000);
+    // Generous: two nodes booting at once on a busy 2-core machine took up to 230 s (about 90 s alone).
+    const deadline = t0 + (opts.timeoutMs ?? 330_000);
     await Promise.all(spec.containers.map(async (c) => {
       for (;;) {
         const state = (await api.request("GET", `/containers/${encodeURIComponent(c.name)}/json`)).body.State;
