@@ -79,6 +79,10 @@ mkdir -p "$es/data" "$es/logs" "$es/plugins"
 # start ("unknown secure setting [cluster.state.encryption.active_password_id]"). The containers configure security
 # themselves (the Docker backend's environment), so it is off in this image only.
 printf '\n# es-ccr local image (scripts/docker-image.sh)\nxpack.security.autoconfiguration.enabled: false\n' >> "$es/config/elasticsearch.yml"
+# A test image, where start-up on a busy machine matters and peak throughput does not: the JIT stops at C1 for the
+# node and the CLI tools (keystore, launcher). Measured: 150 s instead of 191 s for two nodes booting side by side
+# on 2 cores at load ~35.
+printf -- '-XX:TieredStopAtLevel=1\n' > "$es/config/jvm.options.d/es-ccr-test-image.options"
 install -m 0755 sandbox/docker/entrypoint.sh "$root/usr/local/bin/es-ccr-entrypoint.sh"
 # Elastic's image runs the node as elasticsearch (uid 1000, gid 0); data volumes inherit the mount point's owner.
 echo "elasticsearch:x:1000:0:Elasticsearch:/usr/share/elasticsearch:/bin/sh" >> "$root/etc/passwd"
@@ -90,6 +94,7 @@ old_id=$("$dockercli" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || tru
 args=(
   --change "ENV PATH=/usr/share/elasticsearch/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   --change "ENV ES_JAVA_HOME=/opt/jdk"
+  --change "ENV CLI_JAVA_OPTS=-XX:TieredStopAtLevel=1"
   --change "WORKDIR /usr/share/elasticsearch"
   --change "USER 1000:0"
   --change "EXPOSE 9200 9300"
