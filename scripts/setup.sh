@@ -41,4 +41,7 @@ done
 
 say "Pulumi CLI"
 bash scripts/build-pulumi.sh >/dev/null
+# The workflow linter the tests run on docs/ci/github-actions.yml (a Go build; cached by version).
+say "actionlint"
+bash scripts/build-actionlint.sh >/dev/null
 say "done"
