@@ -1,8 +1,9 @@
 /**
- * The drift command's decisions, pure: from the steps of a refresh run in preview mode (the engine's
- * `resourcePreEvent`s: each resource's `refresh` step with the state before (`old`) and what the clusters show now
- * (`new`), then the steps `pulumi up` would take), a CCR-specific report and its exit code. No I/O here; the command
- * (drift.ts) runs the refresh and prints what this returns.
+ * The drift command's decisions, pure: from the outcome of each resource's refresh in a refresh run in preview mode
+ * (the engine's `resOutputsEvent`s: `op` same / update / delete, the state before (`old`) and what the clusters show
+ * now (`new`)), a CCR-specific report and its exit code. No I/O here; the command (drift.ts) runs the refresh and
+ * prints what this returns. (The `resourcePreEvent` of a refresh step is sent before the read: its `new` is still
+ * the old state.)
  */
 import { TUNING_KEYS } from "../core/tuning";
 
@@ -11,10 +12,6 @@ export interface DriftStep {
   op: string;
   urn: string;
   type: string;
-  /** Properties that force a replace. */
-  keys?: string[];
-  /** Properties that differ. */
-  diffs?: string[];
   old?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> } | null;
   new?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> } | null;
 }
@@ -30,13 +27,11 @@ export interface DriftFinding {
   detail: string;
 }
 
-/** The whole report: findings, then what `pulumi up` would do about them. */
+/** The whole report. */
 export interface DriftReport {
-  /** True when nothing drifted and `pulumi up` would change nothing. */
+  /** True when nothing drifted. */
   clean: boolean;
   findings: DriftFinding[];
-  /** `<op> <type> <resource name>` per step `pulumi up` would take (creates, updates, replaces, deletes). */
-  plannedChanges: string[];
   /** Operations lag above which an active follower counts as lagging. */
   lagThreshold: number;
 }
@@ -61,8 +56,8 @@ const DECLARED: Record<DriftFinding["kind"], readonly string[]> = {
   link: [],
 };
 
-/** The engine's steps that change nothing. */
-const NO_CHANGE = new Set(["same", "refresh", "read", "discard"]);
+/** The outcomes a refresh step reports; anything else (a planned create or replace) is not a refresh. */
+const REFRESH_OUTCOMES = new Set(["same", "update", "delete", "refresh"]);
 
 function kindOf(type: string): DriftFinding["kind"] | undefined {
   return KIND_OF[type.split(":").pop() ?? ""];
@@ -122,26 +117,18 @@ function linkFindings(name: string, before: Record<string, unknown>, now: Record
 }
 
 /**
- * The report of one refresh preview. `steps` are the engine's step events in order; each CCR resource has one
- * `refresh` step (`new` empty when the object is gone from the cluster), then at most one planned step.
+ * The report of one refresh preview. `steps` are the outcomes of the refresh steps (`resOutputsEvent` metadata): op
+ * `same`, `update` (the clusters differ from the state) or `delete` (the object is gone from the cluster).
  */
 export function summarizeDrift(steps: readonly DriftStep[], o: { lagThreshold: number }): DriftReport {
   const findings: DriftFinding[] = [];
-  const plannedChanges: string[] = [];
   for (const s of steps) {
     const kind = kindOf(s.type);
-    if (s.op !== "refresh") {
-      if (!NO_CHANGE.has(s.op) && !s.type.startsWith("pulumi:")) {
-        const why = s.keys?.length ? ` (replaces: ${s.keys.join(", ")})` : s.diffs?.length ? ` (${s.diffs.join(", ")})` : "";
-        plannedChanges.push(`${s.op} ${s.type.split(":").pop()} ${resourceName(s.urn)}${why}`);
-      }
-      continue;
-    }
-    if (!kind) continue;
+    if (!kind || !REFRESH_OUTCOMES.has(s.op)) continue;
     const before = s.old?.outputs ?? {};
     const declared = s.old?.inputs ?? {};
     const name = String(before.name ?? before.alias ?? resourceName(s.urn));
-    const now = s.new?.outputs;
+    const now = s.op === "delete" ? undefined : s.new?.outputs;
     if (!now) {
       findings.push({ kind: kind === "link" ? "link" : kind, name, problem: "missing", detail: "deleted outside Pulumi (in the state, not on the cluster)" });
       continue;
@@ -155,18 +142,14 @@ export function summarizeDrift(steps: readonly DriftStep[], o: { lagThreshold: n
       if (changed.length) findings.push({ kind, name, problem: "changed", detail: changed.map((k) => `${k}: ${str(before[k])} → ${str(now[k])}`).join(", ") });
     }
   }
-  return { clean: findings.length === 0 && plannedChanges.length === 0, findings, plannedChanges, lagThreshold: o.lagThreshold };
+  return { clean: findings.length === 0, findings, lagThreshold: o.lagThreshold };
 }
 
 /** The report as text, one finding per line. */
 export function formatDrift(r: DriftReport, stack: string): string {
-  if (r.clean) return `stack ${stack}: no drift (followers, patterns and remotes as declared; pulumi up would change nothing)\n`;
-  const lines = [`stack ${stack}: drift`];
+  if (r.clean) return `stack ${stack}: no drift (followers, patterns and remotes as declared)\n`;
+  const lines = [`stack ${stack}: drift (\`pulumi up\` repairs what the program declares)`];
   for (const f of r.findings) lines.push(`  ${f.kind} ${f.name}: ${f.problem}: ${f.detail}`);
-  if (r.plannedChanges.length) {
-    lines.push("pulumi up would:");
-    for (const c of r.plannedChanges) lines.push(`  ${c}`);
-  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -64,10 +64,14 @@ export async function driftReport(a: DriftArgs, progress: (s: string) => void): 
   });
   const steps: DriftStep[] = [];
   progress(`refreshing stack ${a.stack} in ${a.cwd} (preview only: nothing is written)\n`);
-  await stack.previewRefresh({
+  // `refresh({ previewOnly: true })` rather than `previewRefresh()`: in @pulumi/pulumi 3.270 the latter never sets up
+  // the event log, so `onEvent` is not called at all (a report of no drift, whatever the clusters show).
+  await stack.refresh({
+    previewOnly: true,
     onOutput: progress,
     onEvent: (e) => {
-      if (e.resourcePreEvent) steps.push(e.resourcePreEvent.metadata as unknown as DriftStep);
+      // The outcome of each refresh (its pre-event is sent before the read and still carries the old state).
+      if (e.resOutputsEvent) steps.push(e.resOutputsEvent.metadata as unknown as DriftStep);
     },
   });
   return summarizeDrift(steps, { lagThreshold: a.lagThreshold });

@@ -16,26 +16,27 @@ const follower = (o: Record<string, unknown> = {}) => ({
 const pattern = (o: Record<string, unknown> = {}) => ({ name: "new", remoteCluster: "leader", leaderIndexPatterns: ["logs-*"], followIndexPattern: "{{leader_index}}-copy", active: true, ...o });
 const remote = (o: Record<string, unknown> = {}) => ({ alias: "leader", mode: "sniff", seeds: ["10.0.0.1:9300"], skipUnavailable: false, connected: true, ...o });
 
+/** A refresh step's outcome as the engine reports it (resOutputsEvent): same, update, or delete when gone. */
 function refresh(type: string, name: string, before: Record<string, unknown>, after: Record<string, unknown> | null, inputs: Record<string, unknown> = {}): DriftStep {
-  return { op: "refresh", urn: urn(type, name), type: T + type, old: { inputs, outputs: before }, new: after ? { inputs, outputs: after } : null };
+  const op = after === null ? "delete" : JSON.stringify(before) === JSON.stringify(after) ? "same" : "update";
+  return { op, urn: urn(type, name), type: T + type, old: { inputs, outputs: before }, new: after ? { inputs, outputs: after } : null };
 }
 
 describe("summarizeDrift", () => {
   it("is clean when every refresh finds what the state says and nothing is planned", () => {
     const steps: DriftStep[] = [
-      { op: "refresh", urn: "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", type: "pulumi:pulumi:Stack", old: { outputs: {} }, new: { outputs: {} } },
+      { op: "same", urn: "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", type: "pulumi:pulumi:Stack", old: { outputs: {} }, new: { outputs: {} } },
       refresh("RemoteCluster", "leader", remote(), remote()),
       refresh("FollowerIndex", "issues", follower(), follower()),
       refresh("AutoFollowPattern", "new", pattern(), pattern()),
-      { op: "same", urn: urn("FollowerIndex", "issues"), type: `${T}FollowerIndex` },
     ];
     const r = summarizeDrift(steps, { lagThreshold: 10 });
-    expect(r).toEqual({ clean: true, findings: [], plannedChanges: [], lagThreshold: 10 });
+    expect(r).toEqual({ clean: true, findings: [], lagThreshold: 10 });
     expect(exitCodeOf(r)).toBe(0);
-    expect(formatDrift(r, "dev")).toBe("stack dev: no drift (followers, patterns and remotes as declared; pulumi up would change nothing)\n");
+    expect(formatDrift(r, "dev")).toBe("stack dev: no drift (followers, patterns and remotes as declared)\n");
   });
 
-  it("reports each kind of out-of-band change, and what up would do", () => {
+  it("reports each kind of out-of-band change; planned steps (what up would do) are not refresh outcomes", () => {
     const steps: DriftStep[] = [
       refresh("RemoteCluster", "leader", remote(), null),
       refresh("AutoFollowPattern", "new", pattern(), null),
@@ -43,9 +44,8 @@ describe("summarizeDrift", () => {
       refresh("FollowerIndex", "prs", follower({ name: "prs-copy" }), follower({ name: "prs-copy", maxReadRequestOperationCount: 999 })),
       refresh("FollowerIndex", "wikis", follower({ name: "wikis-copy" }), follower({ name: "wikis-copy", status: "failed", fatalErrors: ["shard 0: index_not_found_exception: no such index [wikis]"] })),
       refresh("FollowerIndex", "slow", follower({ name: "slow-copy" }), follower({ name: "slow-copy", lag: 11 })),
-      { op: "create", urn: urn("RemoteCluster", "leader"), type: `${T}RemoteCluster` },
-      { op: "update", urn: urn("FollowerIndex", "prs"), type: `${T}FollowerIndex`, diffs: ["maxReadRequestOperationCount"] },
-      { op: "replace", urn: urn("FollowerIndex", "x"), type: `${T}FollowerIndex`, keys: ["name"] },
+      { op: "create", urn: urn("RemoteCluster", "leader"), type: `${T}RemoteCluster`, new: { outputs: remote() } },
+      { op: "replace", urn: urn("FollowerIndex", "x"), type: `${T}FollowerIndex`, old: { outputs: follower() }, new: { outputs: follower({ status: "paused" }) } },
     ];
     const r = summarizeDrift(steps, { lagThreshold: 10 });
     expect(r.findings).toEqual([
@@ -56,7 +56,6 @@ describe("summarizeDrift", () => {
       { kind: "follower", name: "wikis-copy", problem: "failed", detail: "shard 0: index_not_found_exception: no such index [wikis]" },
       { kind: "follower", name: "slow-copy", problem: "lagging", detail: "lag 11 operations (threshold 10)" },
     ]);
-    expect(r.plannedChanges).toEqual(["create RemoteCluster leader", "update FollowerIndex prs (maxReadRequestOperationCount)", "replace FollowerIndex x (replaces: name)"]);
     expect(r.clean).toBe(false);
     expect(exitCodeOf(r)).toBe(1);
     expect(formatDrift(r, "dev")).toContain("  follower wikis-copy: failed: shard 0: index_not_found_exception");
@@ -113,5 +112,12 @@ describe("parseDriftArgs", () => {
     expect(() => parseDriftArgs(["--stack"], "/p")).toThrow("--stack needs a value");
     expect(() => parseDriftArgs(["--stack", "s", "--lag-threshold", "-1"], "/p")).toThrow("--lag-threshold must be a whole number of operations (got -1)");
     expect(() => parseDriftArgs(["--stack", "s", "--bogus"], "/p")).toThrow("unknown argument --bogus");
+  });
+});
+
+describe("a refresh outcome of delete", () => {
+  it("is missing even when the engine still sends a new state", () => {
+    const r = summarizeDrift([{ op: "delete", urn: urn("AutoFollowPattern", "p"), type: `${T}AutoFollowPattern`, old: { outputs: pattern() }, new: { outputs: pattern() } }], { lagThreshold: 0 });
+    expect(r.findings).toEqual([{ kind: "pattern", name: "new", problem: "missing", detail: "deleted outside Pulumi (in the state, not on the cluster)" }]);
   });
 });
