@@ -99,7 +99,7 @@ function stepsOf(r: OperationResult): string[] {
 beforeAll(async () => {
   env = offlineEnv();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "ccr-example-a-"));
-  [leader, follower] = await startLocalClusters({ count: 2, security: true, license: "trial", names: ["leader", "follower"] });
+  [leader, follower] = await timed("two secure clusters", () => startLocalClusters({ count: 2, security: true, license: "trial", names: ["leader", "follower"] }));
   tls = createTlsMaterial(path.join(work, "tls"));
   for (const [c, key] of [[follower, KEYS.follower], [leader, KEYS.leader]] as const) {
     const rec = await startRecordingProxy(c.url);
@@ -118,17 +118,20 @@ beforeAll(async () => {
   // seconds per program run.
   project = new PulumiProject({ dir, env, stack: `a${RUN}`, extraEnv: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
   await project.selectOrInit();
-  await project.setAllConfig({
-    followerUrl: { value: gateways[0].url, secret: true },
-    followerApiKey: { value: KEYS.follower, secret: true },
-    followerCaFingerprint: tls.caFingerprint,
-    leaderUrl: { value: gateways[1].url, secret: true },
-    leaderApiKey: { value: KEYS.leader, secret: true },
-    leaderCaFingerprint: tls.caFingerprint,
-    leaderSeeds: JSON.stringify([leader.transportAddress]),
-    followers: JSON.stringify(FOLLOWERS),
-    leaderIndexPatterns: JSON.stringify(["logs-*"]),
-    maxReadRequestOperationCount: "2048",
+  await timed("stack config", async () => {
+    // Secrets one by one through stdin (never on a command line); the rest in one `config set-all`.
+    for (const [k, v] of Object.entries({ followerUrl: gateways[0].url, followerApiKey: KEYS.follower, leaderUrl: gateways[1].url, leaderApiKey: KEYS.leader })) {
+      await project.setConfig(k, v, { secret: true });
+    }
+    const plain = {
+      followerCaFingerprint: tls.caFingerprint,
+      leaderCaFingerprint: tls.caFingerprint,
+      leaderSeeds: JSON.stringify([leader.transportAddress]),
+      followers: JSON.stringify(FOLLOWERS),
+      leaderIndexPatterns: JSON.stringify(["logs-*"]),
+      maxReadRequestOperationCount: "2048",
+    };
+    await project.cli(["config", "set-all", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), "--stack", project.stack]);
   });
 }, 400_000);
 
