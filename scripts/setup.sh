@@ -42,6 +42,9 @@ done
 
 say "Pulumi CLI"
 bash scripts/build-pulumi.sh >/dev/null
+# The workflow linter the tests run on docs/ci/github-actions.yml (a Go build; cached by version).
+say "actionlint"
+bash scripts/build-actionlint.sh >/dev/null
 
 # The Docker proof (test/docker): docker.io, our own dockerd and the local Elasticsearch image (one version:
 # CCR_DOCKER_ES_VERSION, default 9). It needs root and apt; CCR_DOCKER=0 skips it, said out loud.
