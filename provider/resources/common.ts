@@ -110,6 +110,11 @@ export async function withReplans<T>(cluster: Cluster, attempt: (after: OutcomeU
 export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
+  /**
+   * Sleep until the next multiple of `intervalMs` on the clock instead of a full interval, so concurrent waits in one
+   * process probe in the same turn and their batched reads go out as one request.
+   */
+  aligned?: boolean;
   sleep?: Sleep;
   now?: () => number;
 }
@@ -126,7 +131,9 @@ export async function waitUntil<T>(probe: () => Promise<{ done: true; value: T }
     const r = await probe();
     if (r.done) return r.value;
     if (now() >= deadline) throw new WaitTimeout(r.last);
-    await sleep(Math.min(o.intervalMs ?? 1000, Math.max(0, deadline - now())));
+    const interval = o.intervalMs ?? 1000;
+    const step = o.aligned ? interval - (now() % interval) : interval;
+    await sleep(Math.min(step, Math.max(0, deadline - now())));
   }
 }
 

@@ -141,6 +141,9 @@ export class FakeEs implements Transport {
       // GET _settings resolves open and closed indexes by default; hidden ones only with expand_wildcards=all|hidden.
       const expr = seg.length === 2 ? seg[0] : "_all";
       const out: Record<string, unknown> = {};
+      // A concrete name that does not exist fails the whole request unless ignore_unavailable (IndicesOptions).
+      const missing = expr === "_all" || expr === "*" ? undefined : expr.split(",").find((n) => !n.includes("*") && !this.indices.has(n));
+      if (missing && String(req.query?.ignore_unavailable) !== "true") return err(404, "index_not_found_exception", `no such index [${missing}]`);
       for (const [n, i] of this.indices) {
         if ((expr === "_all" || expr === "*") && isHidden(i) && !expandsHidden(req.query)) continue;
         if (expr !== "_all" && expr !== "*" && !expr.split(",").includes(n)) continue;
@@ -244,7 +247,10 @@ export class FakeEs implements Transport {
       return { status: 200, body: { follower_indices: this.info(names) } };
     }
     if (api === "_ccr" && action === "stats") {
-      const s = this.stats().filter((x) => x.index === name);
+      // Exact names matched against the shard-follow tasks (TransportFollowStatsAction): those without tasks are left
+      // out, and the request fails only when none has any.
+      const wanted = name.split(",");
+      const s = this.stats().filter((x) => wanted.includes(x.index));
       return s.length ? { status: 200, body: { indices: s } } : err(404, "resource_not_found_exception", `No shard follow tasks for follower indices [${name}]`);
     }
     if (api === "_ccr" && action === "follow") {
