@@ -23,15 +23,17 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
   let sent = 0;
+  let bytes = 0;
   const byPath = new Map<string, number>();
   setTransportFactory((c) => {
     const t = nodeTransport(c);
     return {
       request: (r) => {
         sent++;
-        const k = `${r.method} ${r.path.replace(/\/bench-\d+/, "/<index>")}`;
+        // Batched reads name many indexes in one path: count them under one key.
+        const k = `${r.method} ${r.path.replace(/^\/bench-\d+(,bench-\d+)+\//, "/<names>/").replace(/^\/bench-\d+\//, "/<index>/").replace(/^\/bench-\d+$/, "/<index>").replace(/\/_cluster\/state\/metadata\/.+$/, "/_cluster/state/metadata/<names>")}`;
         byPath.set(k, (byPath.get(k) ?? 0) + 1);
-        return t.request(r);
+        return t.request(r).then((res) => ((bytes += JSON.stringify(res.body ?? "").length), res));
       },
       close: () => t.close(),
     } satisfies Transport;
@@ -56,15 +58,18 @@ async function main(): Promise<void> {
     })).inputs;
 
     sent = 0;
+    bytes = 0;
     byPath.clear();
     let t = Date.now();
     const created = await link.create!(inputs);
     const linkMs = Date.now() - t;
     const linkRequests = sent;
     const count = (created.outs.followers as unknown[]).length;
-    console.log(`[link] create over ${n} pre-existing leader indexes: ${(linkMs / 1000).toFixed(1)} s, ${count} followers, ${linkRequests} requests`);
+    console.log(`[link] create over ${n} pre-existing leader indexes: ${(linkMs / 1000).toFixed(1)} s, ${count} followers, ${linkRequests} requests, ` +
+      `${Math.round(bytes / Math.max(1, count))} bytes read per follower — ${[...byPath].map(([k, v]) => `${k} ×${v}`).join(", ")}`);
 
     sent = 0;
+    bytes = 0;
     byPath.clear();
     t = Date.now();
     await link.read!("bench", created.outs);
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
     }
     const directMs = Date.now() - t;
     console.log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${(directMs / 1000).toFixed(1)} s`);
-    console.log(JSON.stringify({ version: process.env.CCR_ES_VERSION ?? "default", indexes: n, linkSeconds: +(linkMs / 1000).toFixed(1), directSeconds: +(directMs / 1000).toFixed(1), ratio: +(linkMs / directMs).toFixed(2) }));
+    console.log(JSON.stringify({ version: process.env.CCR_ES_VERSION ?? "default", indexes: n, linkRequests, linkSeconds: +(linkMs / 1000).toFixed(1), directSeconds: +(directMs / 1000).toFixed(1), ratio: +(linkMs / directMs).toFixed(2) }));
   } finally {
     resetClusters();
     await stopAll([leader, follower]);

@@ -107,6 +107,28 @@ export async function withReplans<T>(cluster: Cluster, attempt: (after: OutcomeU
   }
 }
 
+/** At most `n` tasks at once (a counting semaphore); waiters are served in order. */
+export class Slots {
+  private free: number;
+  private waiting: Array<() => void> = [];
+
+  constructor(n: number) {
+    this.free = Math.max(1, n);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;

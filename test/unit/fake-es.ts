@@ -152,6 +152,11 @@ export class FakeEs implements Transport {
       return { status: 200, body: out };
     }
     if (seg[0] === "_resolve" && seg[1] === "index" && seg[2]) return this.resolveIndex(seg[2]);
+    if (method === "GET" && seg[0] === "_all" && seg[1] === "_settings" && seg[2] === "index.uuid") {
+      // The leader listing's UUID read (every index, hidden ones included with expand_wildcards=all).
+      return { status: 200, body: Object.fromEntries([...this.indices].map(([n, i]) => [n, { settings: { "index.uuid": i.uuid ?? i.settings["index.uuid"] ?? `uuid-${n}` } }])) };
+    }
+    if (path === "/_cluster/health") return { status: 200, body: { cluster_name: "fake-follower" } };
     if (seg[0] === "_data_stream" && seg[1] === "_promote" && seg[2] && method === "POST") {
       const ds = this.dataStreams.get(seg[2]);
       if (!ds) return err(404, "resource_not_found_exception", `data stream [${seg[2]}] does not exist`);
@@ -203,6 +208,14 @@ export class FakeEs implements Transport {
   }
 
   private resolveIndex(expr: string): HttpResponse {
+    if (expr === "*") {
+      // As a leader listing asks it (expand_wildcards=all): every index with its attributes.
+      const indices = [...this.indices].sort(([a], [b]) => a.localeCompare(b)).map(([name, i]) => {
+        const ds = [...this.dataStreams].find(([, d]) => d.indices.includes(name))?.[0];
+        return { name, attributes: [...(isHidden(i) ? ["hidden"] : []), i.open ? "open" : "closed"], ...(ds ? { data_stream: ds } : {}) };
+      });
+      return { status: 200, body: { indices, aliases: [], data_streams: [] } };
+    }
     if (expr.includes(":")) {
       // A remote expression is resolved on the remote cluster; a missing concrete index is its 404.
       if (this.missingLeaders.has(expr)) return err(404, "index_not_found_exception", `no such index [${expr.split(":")[1]}]`);

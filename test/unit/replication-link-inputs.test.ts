@@ -4,6 +4,7 @@ import { resolveConnection } from "../../provider/client/connection";
 import { observeFollowerSide } from "../../provider/components/replication-link/reader";
 import { FakeEs } from "./fake-es";
 import { changeLines, checkLink, diffLink, normalizeLinkInputs } from "../../provider/components/replication-link/inputs";
+import { versionRefusal } from "../../provider/components/replication-link/plan";
 import { followerHealth, linkHealth, parseFollowers, parseLeaderListing } from "../../provider/components/replication-link/observe";
 import type { LinkFollowersOutputs } from "../../provider/components/replication-link/types";
 
@@ -20,6 +21,11 @@ describe("link inputs", () => {
   it("a refusal planned at preview fails check with the way out", () => {
     const f = checkLink({ ...base, plan: ["follow logs-a as logs-a", 'refuse logs-b: a regular index "logs-b" exists on the follower cluster'] }).failures;
     expect(f).toEqual([{ property: "leaderIndexPatterns", reason: expect.stringMatching(/refuse logs-b: .*Exclude that leader index/) }]);
+  });
+
+  it("a version-rule problem found at preview fails check on leaderConnection, naming both versions", () => {
+    const f = checkLink({ ...base, plan: [versionRefusal("leader cluster 9.1.0, follower cluster 8.19.21: upgrade the follower cluster first")] }).failures;
+    expect(f).toEqual([{ property: "leaderConnection", reason: expect.stringMatching(/^leader cluster 9\.1\.0, follower cluster 8\.19\.21: upgrade .*nothing is followed/) }]);
   });
 
   it("diff: nothing to do is no change; planned or pending changes are an update; another remote is a replace", () => {

@@ -6,7 +6,7 @@ import { overridesRejectedBy } from "../../core/settings";
 import { atLeast, EsVersion, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import {
   boundCluster, callTolerating, CcrError, checkLeaderVersion, readCluster, resourceProvider, label, OutcomeUnknown, partialFailure, relabel,
-  stateError, waitUntil, WaitTimeout, withReplans,
+  Slots, stateError, waitUntil, WaitTimeout, withReplans,
 } from "../common";
 import {
   checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, followerAdoptionDifferences, FollowerObserved, followerInputsFromOutputs, FollowerOp,
@@ -90,10 +90,20 @@ async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d:
  * follower, resume of an active one, unfollow of a regular index, delete of a missing one; open of an open and close
  * of a closed index are acknowledged by the server anyway.
  */
-async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }): Promise<void> {
+async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots?: Slots): Promise<void> {
+  for (const op of ops) {
+    // With write slots (a bulk of creates), a slot is held for each write but not while waiting for the follower to
+    // become active: every follow is sent at the bounded concurrency, and all of them then wait together.
+    if (op.op === "waitActive" || !slots) await executeOp(cluster, d, op);
+    else await slots.run(() => executeOp(cluster, d, op));
+    progress.done++;
+  }
+}
+
+async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerOp): Promise<void> {
   const resource = label(KIND, d.name);
   const idx = encodeURIComponent(d.name);
-  for (const op of ops) {
+  {
     switch (op.op) {
       case "follow": {
         // wait_for_active_shards=0 answers as soon as the restore has started; waitActive then polls (bounded by
@@ -156,7 +166,6 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
         await cluster.call({ resource, action: "delete the follower index" }, { method: "DELETE", path: `/${idx}` }, [404]);
         break;
     }
-    progress.done++;
   }
 }
 
@@ -168,13 +177,14 @@ async function convergeSteps(
   cluster: Cluster, d: FollowerIndexInputs,
   plan: (obs: FollowerObserved, lost?: { op: FollowerOp; rest: FollowerOp[] }) => FollowerOp[] | Promise<FollowerOp[]>,
   known?: { leaderIndexUuid?: string; indexUuid?: string },
+  slots?: Slots,
 ): Promise<void> {
   const lost = new WeakMap<OutcomeUnknown, { op: FollowerOp; rest: FollowerOp[] }>();
   await withReplans(cluster, async (after) => {
     const ops = await plan((await observeIndex(cluster, d.name, known)).obs, after && lost.get(after));
     const progress = { done: 0 };
     try {
-      await execute(cluster, d, ops, progress);
+      await execute(cluster, d, ops, progress, slots);
     } catch (e) {
       if (e instanceof OutcomeUnknown) lost.set(e, { op: ops[progress.done], rest: ops.slice(progress.done + 1) });
       throw e;
@@ -244,7 +254,7 @@ async function dataStreamOf(cluster: Cluster, d: FollowerIndexInputs): Promise<s
   return typeof entry?.data_stream === "string" ? entry.data_stream : undefined;
 }
 
-async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined): Promise<FollowerIndexOutputs> {
+async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined, slots?: Slots): Promise<FollowerIndexOutputs> {
   const resource = label(KIND, d.name);
   const bound = await boundCluster(d, resource, olds?.clusterUuid, olds ? "update" : "create");
   const { cluster } = bound;
@@ -279,7 +289,7 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
       }
       if (ops.some((o) => o.op === "follow")) await checkBeforeFollow(bound, d, resource);
       return ops;
-    });
+    }, undefined, slots);
   } catch (e) {
     if (!createsIt) throw e;
     const now = await outputs(cluster, d, own).catch(() => undefined);
@@ -288,6 +298,16 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
   const out = await outputs(cluster, d, own);
   if (!out) throw stateError(cluster.ctx({ resource, action: "read back" }), "the index is missing right after it was created or updated", "check whether something deletes it");
   return out;
+}
+
+/**
+ * One follower's create, as a component runs many of them at once (ReplicationLink's bootstrap): the same observe →
+ * plan → execute path with its safe-write rules as the resource's create, with the writes of all of them sharing
+ * `slots` (bounded concurrency) and their waits for "active" sharing one batched read per wave.
+ */
+export async function createFollower(inputs: Record<string, unknown>, slots: Slots): Promise<FollowerIndexOutputs> {
+  const d = normalizeFollowerInputs(inputs);
+  return converge(d, undefined, slots).catch((e) => relabel(e, label(KIND, d.name)));
 }
 
 export const followerIndexProvider = resourceProvider<FollowerIndexInputs, FollowerIndexOutputs>({
