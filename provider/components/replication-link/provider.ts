@@ -12,7 +12,7 @@ import { createFollower, followerIndexProvider } from "../../resources/follower-
 import { TUNING_KEYS } from "../../core/tuning";
 import { followerVersionProblem } from "../../core/version";
 import { checkLink, declarationOf, diffLink, normalizeLinkInputs } from "./inputs";
-import { followerHealth, linkHealth } from "./observe";
+import { forgetFollowerProblem, followerHealth, linkHealth } from "./observe";
 import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, recordedAfter } from "./plan";
 import { FollowerSide, listLeader, observeFollowerNamed, observeFollowerSide } from "./reader";
 import type { LinkedFollower, LinkFollowersInputs, LinkFollowersOutputs } from "./types";
@@ -83,10 +83,12 @@ async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, p
           clusterName ??= followerClusterName(c.follower, c.resource);
           const name = await clusterName;
           // Runs on the LEADER: removes the retention leases a follower deleted without unfollow still holds there.
-          await slots.run(() => c.leader.call({ resource: c.resource, action: `forget_follower ${a.follower} on leader index ${a.leaderIndex}` }, {
+          const r = await slots.run(() => c.leader.call({ resource: c.resource, action: `forget_follower ${a.follower} on leader index ${a.leaderIndex}` }, {
             method: "POST", path: `/${encodeURIComponent(a.leaderIndex)}/_ccr/forget_follower`,
             body: { follower_cluster: name, follower_index: a.follower, follower_index_uuid: a.followerUuid, leader_remote_cluster: d.remoteCluster },
           }, [404]));
+          const problem = forgetFollowerProblem(r.status, r.body);
+          if (problem) throw new Error(`forget_follower ${a.follower} on leader index ${a.leaderIndex}: ${problem}`);
           break;
         }
         case "follow":
