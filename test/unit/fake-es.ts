@@ -61,7 +61,9 @@ export class FakeEs implements Transport {
    * Lost responses: the first request matching an entry is APPLIED, then the answer is lost as a connection reset or
    * a client timeout would lose it (TransportFailure with sent: true). Each entry is used once.
    */
-  loseResponses: Array<{ method: string; path: RegExp; code?: "ECONNRESET" | "ETIMEDOUT" }> = [];
+  loseResponses: Array<{ method: string; path: RegExp; code?: "ECONNRESET" | "ETIMEDOUT"; applyAfterMs?: number }> = [];
+  /** Index names a lost request is still creating (applyAfterMs): PUT follow of one answers the node's 400. */
+  private creating = new Set<string>();
   /** How long a follow's initial copy (the restore) takes; until then the follower has no shard-follow tasks. */
   restoreMs = 0;
   /**
@@ -81,8 +83,17 @@ export class FakeEs implements Transport {
     if (f) return err(f, "es_rejected_execution_exception", "busy");
     const lost = this.loseResponses.findIndex((l) => l.method === req.method && l.path.test(req.path));
     if (lost >= 0) {
-      const [{ code = "ECONNRESET" }] = this.loseResponses.splice(lost, 1);
-      this.route(req);
+      const [{ code = "ECONNRESET", applyAfterMs }] = this.loseResponses.splice(lost, 1);
+      if (applyAfterMs === undefined) this.route(req);
+      else {
+        // Still being applied when the client gives up (a slow server): the index appears only later.
+        const name = decodeURIComponent(req.path.split("/")[1] ?? "");
+        this.creating.add(name);
+        setTimeout(() => {
+          this.creating.delete(name);
+          this.route(req);
+        }, applyAfterMs);
+      }
       throw new TransportFailure(code, code === "ETIMEDOUT" ? "no response within the request timeout" : "socket hang up", true);
     }
     return this.route(req);
@@ -268,6 +279,8 @@ export class FakeEs implements Transport {
     }
     if (api === "_ccr" && action === "follow") {
       const { remote_cluster, leader_index, settings, ...params } = body as Record<string, unknown>;
+      // An earlier follow is still creating the index: the index creation fails (MetadataCreateIndexService).
+      if (this.creating.has(name)) return err(400, "resource_already_exists_exception", `index [${name}/uuid-being-created] already exists`);
       // The restore finds the index (open while it is being restored, too): RestoreService's message, HTTP 500.
       if (idx?.open) {
         return err(500, "snapshot_restore_exception", `[_ccr_${remote_cluster}:_latest_/_latest_] cannot restore index [${name}] because an open index with same name already exists in the cluster. ` +

@@ -114,11 +114,17 @@ async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerO
             { method: "PUT", path: `/${idx}/_ccr/follow`, query: { wait_for_active_shards: 0 }, body: op.body });
         } catch (e) {
           // 500 snapshot_restore_exception: the restore found an open index with this name, which did not exist when
-          // we read the cluster. If it follows the declared leader it is this follower, restored by an earlier follow
-          // request (a lost answer, another run): the follow is done, wait for it like for our own.
-          if (!(e instanceof CcrError && e.esType === "snapshot_restore_exception")) throw e;
-          cluster.invalidateIndexes([d.name]);
-          if (!followTookEffect((await observeIndex(cluster, d.name)).obs, d)) throw e;
+          // we read the cluster; 400 resource_already_exists_exception: an earlier follow (whose answer was lost) was
+          // still creating it when we read. If it follows the declared leader it is this follower, made by that
+          // earlier request (a lost answer, another run): the follow is done, wait for it like for our own. The
+          // earlier request may need a moment to finish, so the re-read is repeated for a few seconds (bounded).
+          if (!(e instanceof CcrError && (e.esType === "snapshot_restore_exception" || e.esType === "resource_already_exists_exception"))) throw e;
+          const made = await waitUntil(async () => {
+            cluster.invalidateIndexes([d.name]);
+            const obs = (await observeIndex(cluster, d.name)).obs;
+            return followTookEffect(obs, d) ? { done: true, value: true } : { done: false, last: obs.kind };
+          }, { timeoutMs: 10_000, intervalMs: 500 }).catch((x) => (x instanceof WaitTimeout ? false : Promise.reject(x)));
+          if (!made) throw e;
         }
         break;
       }
