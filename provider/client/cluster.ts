@@ -75,6 +75,15 @@ export class Cluster {
   readonly indices: Coalesced<Record<string, IndexMeta>>;
   /** Leader index UUID recorded in a follower's CCR metadata, per follower name (loaded on demand, batched). */
   readonly leaderUuids: Batched<string>;
+  /**
+   * Index-scoped reads for the write paths (create, update, delete of one follower): one index's settings, follower
+   * info and follower stats, asked by name and batched over every caller in the same turn, and invalidated per index
+   * by a write to it. Their cost does not grow with the number of indexes on the cluster, unlike the whole-cluster
+   * answers above, which serve refresh waves.
+   */
+  readonly settingsOf: Batched<IndexMeta>;
+  readonly followInfoOfIndex: Batched<FollowInfoEntry>;
+  readonly followStatsOf: Batched<FollowStatsIndex>;
 
   constructor(readonly conn: ResolvedConnection, readonly transport: Transport, opts: ClusterOptions = {}) {
     this.label = clusterLabel(conn);
@@ -127,6 +136,28 @@ export class Cluster {
       }
       return out;
     }, ttl);
+    this.settingsOf = new Batched(async (names) => {
+      // ignore_unavailable: a name that does not exist (yet) is left out of the answer instead of failing the batch.
+      const out = new Map<string, IndexMeta>();
+      for (const chunk of chunkIndexNames(names)) {
+        const r = await read("read index settings", {
+          method: "GET", path: `/${chunk}/_settings`, query: { expand_wildcards: "all", flat_settings: true, ignore_unavailable: true },
+        }, [404]);
+        if (r.status === 404 || !r.body || typeof r.body !== "object") continue;
+        for (const [n, v] of Object.entries(r.body as Record<string, { settings?: FlatSettings }>)) out.set(n, { settings: v?.settings ?? {} });
+      }
+      return out;
+    }, ttl);
+    this.followInfoOfIndex = new Batched(async (names) => new Map((await this.followInfoOf(names)).map((e) => [e.follower_index, e])), ttl);
+    this.followStatsOf = new Batched(async (names) => {
+      // Matched against the shard-follow tasks by exact name (TransportFollowStatsAction); 404 when none has tasks.
+      const out = new Map<string, FollowStatsIndex>();
+      for (const chunk of chunkIndexNames(names)) {
+        const r = await read("read follower stats", { method: "GET", path: `/${chunk}/_ccr/stats` }, [404]);
+        for (const i of (r.status === 404 ? [] : (r.body as { indices?: FollowStatsIndex[] })?.indices ?? [])) out.set(i.index, i);
+      }
+      return out;
+    }, ttl);
   }
 
   /**
@@ -149,9 +180,27 @@ export class Cluster {
     return out;
   }
 
-  /** Drops every shared read: called after any write so the next read sees it. */
+  /** Drops every shared read: after a write that is not scoped to named indexes (cluster settings, patterns, …). */
   invalidate(): void {
-    for (const c of [this.followInfo, this.ccrStats, this.autoFollowPatterns, this.remoteInfo, this.persistentSettings, this.indices, this.leaderUuids]) c.invalidate();
+    for (const c of [this.followInfo, this.ccrStats, this.autoFollowPatterns, this.remoteInfo, this.persistentSettings, this.indices]) c.invalidate();
+    for (const b of [this.leaderUuids, this.settingsOf, this.followInfoOfIndex, this.followStatsOf]) b.invalidate();
+  }
+
+  /**
+   * After a write to the named indexes: their index-scoped answers are dropped, and so are the whole-cluster answers
+   * about indexes (they include these), which the write paths never read; cluster settings, patterns and remote info
+   * stay valid.
+   */
+  invalidateIndexes(names: readonly string[]): void {
+    for (const c of [this.followInfo, this.ccrStats, this.indices]) c.invalidate();
+    for (const n of names) for (const b of [this.leaderUuids, this.settingsOf, this.followInfoOfIndex, this.followStatsOf]) b.invalidate(n);
+  }
+
+  /** What a write invalidates: the indexes named by its path (`/<a>,<b>/…`), or everything (`/_cluster/…`, `/_ccr/…`). */
+  private invalidateFor(req: HttpRequest): void {
+    const first = req.path.split("/")[1] ?? "";
+    if (!first || first.startsWith("_") || first.includes("*")) this.invalidate();
+    else this.invalidateIndexes(first.split(",").map(decodeURIComponent));
   }
 
   ctx(c: CallContext): ErrorContext {
@@ -171,7 +220,20 @@ export class Cluster {
    */
   async call(c: CallContext, req: HttpRequest, ignore: number[] = []): Promise<HttpResponse> {
     const idempotent = req.method === "GET" || req.method === "HEAD";
-    if (!idempotent) this.invalidate();
+    if (!idempotent) {
+      // Before sending (no read started from now on is kept as fresh) and again once answered or failed (a read that
+      // started while the write was being applied may show the state before it).
+      this.invalidateFor(req);
+      try {
+        return await this.send(c, req, ignore, idempotent);
+      } finally {
+        this.invalidateFor(req);
+      }
+    }
+    return this.send(c, req, ignore, idempotent);
+  }
+
+  private async send(c: CallContext, req: HttpRequest, ignore: number[], idempotent: boolean): Promise<HttpResponse> {
     let lastStatus: HttpResponse | undefined;
     let lastFailure: TransportFailure | undefined;
     for (let attempt = 0; attempt < this.retry.attempts; attempt++) {

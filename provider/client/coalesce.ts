@@ -35,8 +35,9 @@ export class Coalesced<T> {
 
 /**
  * Per-key answers loaded in batches: keys asked for in the same turn of the event loop (a refresh wave's reads, which
- * resume together once the shared reads resolve) go out as one `load(keys)`; answers are reused for `ttlMs`, like
- * Coalesced answers, and dropped by `invalidate()`.
+ * resume together once the shared reads resolve, or concurrent creates) go out as one `load(keys)`; answers are reused
+ * for `ttlMs`, like Coalesced answers. `invalidate(key)` drops one key (a write to that index), `invalidate()` all.
+ * A key invalidated while its load is in flight gets that answer handed out but not kept.
  */
 export class Batched<V> {
   /** `at` is unset while the answer is being loaded. */
@@ -44,8 +45,14 @@ export class Batched<V> {
   private queued = new Map<string, { p?: Promise<V | undefined>; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>();
   private scheduled = false;
   private generation = 0;
+  private keyGenerations = new Map<string, number>();
 
   constructor(private readonly load: (keys: string[]) => Promise<Map<string, V>>, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+
+  /** Changes whenever the key's answer is invalidated (by key or all at once). */
+  private gen(key: string): string {
+    return `${this.generation}:${this.keyGenerations.get(key) ?? 0}`;
+  }
 
   get(key: string): Promise<V | undefined> {
     const known = this.answers.get(key);
@@ -64,16 +71,21 @@ export class Batched<V> {
     return p;
   }
 
-  invalidate(): void {
-    this.generation++;
-    this.answers.clear();
+  invalidate(key?: string): void {
+    if (key === undefined) {
+      this.generation++;
+      this.answers.clear();
+      return;
+    }
+    this.keyGenerations.set(key, (this.keyGenerations.get(key) ?? 0) + 1);
+    this.answers.delete(key);
   }
 
   private flush(): void {
     this.scheduled = false;
     const batch = this.queued;
     this.queued = new Map();
-    const gen = this.generation;
+    const gens = new Map([...batch.keys()].map((k) => [k, this.gen(k)]));
     this.load([...batch.keys()]).then(
       (m) => {
         for (const [k, w] of batch) {
@@ -81,7 +93,7 @@ export class Batched<V> {
           const a = this.answers.get(k);
           // A write while this was in flight: hand the answer out, do not keep it. Otherwise it is fresh from now.
           if (a && a.p === w.p) {
-            if (gen !== this.generation) this.answers.delete(k);
+            if (gens.get(k) !== this.gen(k)) this.answers.delete(k);
             else a.at = this.now();
           }
         }

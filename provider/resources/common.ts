@@ -107,9 +107,36 @@ export async function withReplans<T>(cluster: Cluster, attempt: (after: OutcomeU
   }
 }
 
+/** At most `n` tasks at once (a counting semaphore); waiters are served in order. */
+export class Slots {
+  private free: number;
+  private waiting: Array<() => void> = [];
+
+  constructor(n: number) {
+    this.free = Math.max(1, n);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
+  /**
+   * Sleep until the next multiple of `intervalMs` on the clock instead of a full interval, so concurrent waits in one
+   * process probe in the same turn and their batched reads go out as one request.
+   */
+  aligned?: boolean;
   sleep?: Sleep;
   now?: () => number;
 }
@@ -126,7 +153,9 @@ export async function waitUntil<T>(probe: () => Promise<{ done: true; value: T }
     const r = await probe();
     if (r.done) return r.value;
     if (now() >= deadline) throw new WaitTimeout(r.last);
-    await sleep(Math.min(o.intervalMs ?? 1000, Math.max(0, deadline - now())));
+    const interval = o.intervalMs ?? 1000;
+    const step = o.aligned ? interval - (now() % interval) : interval;
+    await sleep(Math.min(step, Math.max(0, deadline - now())));
   }
 }
 

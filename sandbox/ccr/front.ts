@@ -221,6 +221,7 @@ async function serveCcr(layer: CcrLayer, method: string, seg: string[], raw: str
       case "resume_follow": return allowed(["POST"], () => layer.resumeFollow(index, raw));
       case "unfollow": return allowed(["POST"], () => layer.unfollow(index));
       case "forget_follower": return allowed(["POST"], () => layer.forgetFollower(index, raw));
+      case "_emulated_retention_lease": return allowed(["POST"], () => layer.emulatedLease(index, raw));
       case "info": return allowed(["GET"], () => layer.followInfo(index));
       case "stats": return allowed(["GET"], () => layer.followStats(index));
     }

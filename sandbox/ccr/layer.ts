@@ -9,6 +9,12 @@ import { licenseAllowsCcr, Remote, resolveRemote } from "./remote";
 import { FollowLoop } from "./replicator";
 import { copyableLeaderSettings, flattenSettings, forbiddenOverrides, settingsString } from "./settings";
 import { CcrState, FollowerState, loadState, PatternState, saveState } from "./state";
+import { esRequest } from "../es/http";
+
+/** CcrRetentionLeases.retentionLeaseId: `<follower cluster>/<follower index>/<uuid>-following-<alias>/<leader index>/<uuid>`. */
+export function retentionLeaseId(followerCluster: string, followerIndex: string, followerUuid: string, alias: string, leaderIndex: string, leaderUuid: string): string {
+  return `${followerCluster}/${followerIndex}/${followerUuid}-following-${alias}/${leaderIndex}/${leaderUuid}`;
+}
 
 export interface Reply { status: number; body: unknown }
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -237,6 +243,8 @@ export class CcrLayer {
     };
     this.state.followers[index] = f;
     this.saveNow();
+    // The restore takes a retention lease on every leader shard (CcrRepository), keyed by both clusters' indexes.
+    await this.leaderLease("add", f, remote);
     const startFollowing = async () => {
       this.starting.add(index);
       try {
@@ -308,15 +316,64 @@ export class CcrLayer {
     await this.stopLoop(index);
     delete this.state.followers[index];
     this.saveNow();
+    // TransportUnfollowAction removes the follower's retention leases on the leader after the conversion.
+    await this.leaderLease("remove", f);
     return ok({ acknowledged: true });
   }
 
-  /** Runs on the leader: there are no retention leases in the emulation, so this validates and acknowledges. */
+  /**
+   * Runs on the leader: removes the follower's retention lease from every shard of the leader index
+   * (TransportForgetFollowerAction, a broadcast-by-node action). A shard without that lease is a shard failure
+   * (RetentionLeaseNotFoundException, a ResourceNotFoundException: NOT_FOUND) in an HTTP 200 answer, as in ES.
+   */
   async forgetFollower(index: string, raw: string): Promise<Reply> {
     const body = parseJsonBody(raw);
     rejectUnknownFields(body, ["follower_cluster", "follower_index", "follower_index_uuid", "leader_remote_cluster"], "forget_follower", raw);
     const local = await this.requireLocalIndex(index);
-    return ok({ _shards: { total: local.shards, successful: local.shards, failed: 0, failures: [] } });
+    const id = retentionLeaseId(String(body.follower_cluster), String(body.follower_index), String(body.follower_index_uuid), String(body.leader_remote_cluster), index, local.uuid);
+    const held = this.state.leases?.[local.uuid] ?? [];
+    if (held.includes(id)) {
+      this.leaseChange("remove", local.uuid, id);
+      return ok({ _shards: { total: local.shards, successful: local.shards, failed: 0, failures: [] } });
+    }
+    const failures = Array.from({ length: local.shards }, (_, shard) => ({
+      shard, index, status: "NOT_FOUND", reason: { type: "retention_lease_not_found_exception", reason: `retention lease with ID [${id}] not found` },
+    }));
+    return ok({ _shards: { total: local.shards, successful: 0, failed: local.shards, failures } });
+  }
+
+  /**
+   * EMULATION-ONLY route on the leader's front, standing in for the internal transport actions
+   * (`indices:admin/seq_no/add_retention_lease`, `…/remove_retention_lease`) a follower's restore and unfollow send.
+   */
+  async emulatedLease(index: string, raw: string): Promise<Reply> {
+    const body = parseJsonBody(raw) as { op?: string; id?: string; leader_uuid?: string };
+    const local = await this.requireLocalIndex(index);
+    if (body.leader_uuid !== local.uuid) throw errors.illegalArgument(`leader index [${index}] has uuid [${local.uuid}], not [${body.leader_uuid}]`);
+    this.leaseChange(body.op === "remove" ? "remove" : "add", local.uuid, String(body.id));
+    return ok({ acknowledged: true });
+  }
+
+  private leaseChange(op: "add" | "remove", leaderUuid: string, id: string): void {
+    const leases = (this.state.leases ??= {});
+    const held = new Set(leases[leaderUuid] ?? []);
+    if (op === "add") held.add(id);
+    else held.delete(id);
+    if (held.size) leases[leaderUuid] = [...held].sort();
+    else delete leases[leaderUuid];
+    this.saveNow();
+  }
+
+  /** Adds or removes this follower's lease on its leader (through the leader's front); failures are logged only. */
+  private async leaderLease(op: "add" | "remove", f: FollowerState, resolved?: Remote): Promise<void> {
+    try {
+      const remote = resolved ?? await this.resolve(f.remote_cluster, f.leader_index);
+      const id = retentionLeaseId(this.o.node.clusterName, f.index, f.uuid, f.remote_cluster, f.leader_index, f.leader_uuid);
+      const r = await esRequest(remote.entry.frontUrl, "POST", `/${enc(f.leader_index)}/_ccr/_emulated_retention_lease`, { op, id, leader_uuid: f.leader_uuid }, { auth: remote.entry.auth });
+      if (r.status !== 200) this.o.log(`ccr ${f.index}: ${op} retention lease on the leader: HTTP ${r.status}`);
+    } catch (e) {
+      this.o.log(`ccr ${f.index}: ${op} retention lease on the leader failed: ${(e as Error).message}`);
+    }
   }
 
   async followInfo(expr: string): Promise<Reply> {

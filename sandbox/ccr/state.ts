@@ -43,10 +43,16 @@ export interface CcrState {
   version: 1;
   followers: Record<string, FollowerState>;
   patterns: Record<string, PatternState>;
+  /**
+   * On a LEADER: the CCR retention leases its indexes hold, per leader index UUID (lease ids as
+   * CcrRetentionLeases.retentionLeaseId builds them). Added by a follower's restore, removed by its unfollow or by
+   * forget_follower; a follower deleted without unfollow leaves its lease behind (in ES until it expires).
+   */
+  leases?: Record<string, string[]>;
 }
 
 export function emptyState(): CcrState {
-  return { version: 1, followers: {}, patterns: {} };
+  return { version: 1, followers: {}, patterns: {}, leases: {} };
 }
 
 export function loadState(dir: string): CcrState {

@@ -137,6 +137,12 @@ describe("ReplicationLink provider", () => {
     expect(info.status).toBe(200);
     const writes = leaderProxy.since(mark).filter((x) => x.method !== "GET").map((x) => `${x.method} ${x.path.split("?")[0]}`);
     expect(writes).toEqual(["POST /logs-c0/_ccr/forget_follower"]);
+    // It released the lease the deleted follower had left on the leader: a second forget finds none (a shard failure).
+    const oldUuid = (state.followers as Array<{ name: string; uuid?: string }>).find((x) => x.name === "logs-c0")?.uuid;
+    const clusterName = (await on(follower, "GET", "/_cluster/health")).body.cluster_name;
+    const again = await on(leader, "POST", "/logs-c0/_ccr/forget_follower", { follower_cluster: clusterName, follower_index: "logs-c0", follower_index_uuid: oldUuid, leader_remote_cluster: "leader" });
+    expect(again.body._shards).toMatchObject({ successful: 0, failed: 1 });
+    expect(again.body._shards.failures[0].reason.type).toBe("retention_lease_not_found_exception");
     expect(u.outs.pending).toEqual([]);
     state = u.outs;
   });

@@ -61,7 +61,9 @@ export class FakeEs implements Transport {
    * Lost responses: the first request matching an entry is APPLIED, then the answer is lost as a connection reset or
    * a client timeout would lose it (TransportFailure with sent: true). Each entry is used once.
    */
-  loseResponses: Array<{ method: string; path: RegExp; code?: "ECONNRESET" | "ETIMEDOUT" }> = [];
+  loseResponses: Array<{ method: string; path: RegExp; code?: "ECONNRESET" | "ETIMEDOUT"; applyAfterMs?: number }> = [];
+  /** Index names a lost request is still creating (applyAfterMs): PUT follow of one answers the node's 400. */
+  private creating = new Set<string>();
   /** How long a follow's initial copy (the restore) takes; until then the follower has no shard-follow tasks. */
   restoreMs = 0;
   /**
@@ -81,8 +83,17 @@ export class FakeEs implements Transport {
     if (f) return err(f, "es_rejected_execution_exception", "busy");
     const lost = this.loseResponses.findIndex((l) => l.method === req.method && l.path.test(req.path));
     if (lost >= 0) {
-      const [{ code = "ECONNRESET" }] = this.loseResponses.splice(lost, 1);
-      this.route(req);
+      const [{ code = "ECONNRESET", applyAfterMs }] = this.loseResponses.splice(lost, 1);
+      if (applyAfterMs === undefined) this.route(req);
+      else {
+        // Still being applied when the client gives up (a slow server): the index appears only later.
+        const name = decodeURIComponent(req.path.split("/")[1] ?? "");
+        this.creating.add(name);
+        setTimeout(() => {
+          this.creating.delete(name);
+          this.route(req);
+        }, applyAfterMs);
+      }
       throw new TransportFailure(code, code === "ETIMEDOUT" ? "no response within the request timeout" : "socket hang up", true);
     }
     return this.route(req);
@@ -141,6 +152,9 @@ export class FakeEs implements Transport {
       // GET _settings resolves open and closed indexes by default; hidden ones only with expand_wildcards=all|hidden.
       const expr = seg.length === 2 ? seg[0] : "_all";
       const out: Record<string, unknown> = {};
+      // A concrete name that does not exist fails the whole request unless ignore_unavailable (IndicesOptions).
+      const missing = expr === "_all" || expr === "*" ? undefined : expr.split(",").find((n) => !n.includes("*") && !this.indices.has(n));
+      if (missing && String(req.query?.ignore_unavailable) !== "true") return err(404, "index_not_found_exception", `no such index [${missing}]`);
       for (const [n, i] of this.indices) {
         if ((expr === "_all" || expr === "*") && isHidden(i) && !expandsHidden(req.query)) continue;
         if (expr !== "_all" && expr !== "*" && !expr.split(",").includes(n)) continue;
@@ -149,6 +163,11 @@ export class FakeEs implements Transport {
       return { status: 200, body: out };
     }
     if (seg[0] === "_resolve" && seg[1] === "index" && seg[2]) return this.resolveIndex(seg[2]);
+    if (method === "GET" && seg[0] === "_all" && seg[1] === "_settings" && seg[2] === "index.uuid") {
+      // The leader listing's UUID read (every index, hidden ones included with expand_wildcards=all).
+      return { status: 200, body: Object.fromEntries([...this.indices].map(([n, i]) => [n, { settings: { "index.uuid": i.uuid ?? i.settings["index.uuid"] ?? `uuid-${n}` } }])) };
+    }
+    if (path === "/_cluster/health") return { status: 200, body: { cluster_name: "fake-follower" } };
     if (seg[0] === "_data_stream" && seg[1] === "_promote" && seg[2] && method === "POST") {
       const ds = this.dataStreams.get(seg[2]);
       if (!ds) return err(404, "resource_not_found_exception", `data stream [${seg[2]}] does not exist`);
@@ -200,6 +219,14 @@ export class FakeEs implements Transport {
   }
 
   private resolveIndex(expr: string): HttpResponse {
+    if (expr === "*") {
+      // As a leader listing asks it (expand_wildcards=all): every index with its attributes.
+      const indices = [...this.indices].sort(([a], [b]) => a.localeCompare(b)).map(([name, i]) => {
+        const ds = [...this.dataStreams].find(([, d]) => d.indices.includes(name))?.[0];
+        return { name, attributes: [...(isHidden(i) ? ["hidden"] : []), i.open ? "open" : "closed"], ...(ds ? { data_stream: ds } : {}) };
+      });
+      return { status: 200, body: { indices, aliases: [], data_streams: [] } };
+    }
     if (expr.includes(":")) {
       // A remote expression is resolved on the remote cluster; a missing concrete index is its 404.
       if (this.missingLeaders.has(expr)) return err(404, "index_not_found_exception", `no such index [${expr.split(":")[1]}]`);
@@ -244,11 +271,16 @@ export class FakeEs implements Transport {
       return { status: 200, body: { follower_indices: this.info(names) } };
     }
     if (api === "_ccr" && action === "stats") {
-      const s = this.stats().filter((x) => x.index === name);
+      // Exact names matched against the shard-follow tasks (TransportFollowStatsAction): those without tasks are left
+      // out, and the request fails only when none has any.
+      const wanted = name.split(",");
+      const s = this.stats().filter((x) => wanted.includes(x.index));
       return s.length ? { status: 200, body: { indices: s } } : err(404, "resource_not_found_exception", `No shard follow tasks for follower indices [${name}]`);
     }
     if (api === "_ccr" && action === "follow") {
       const { remote_cluster, leader_index, settings, ...params } = body as Record<string, unknown>;
+      // An earlier follow is still creating the index: the index creation fails (MetadataCreateIndexService).
+      if (this.creating.has(name)) return err(400, "resource_already_exists_exception", `index [${name}/uuid-being-created] already exists`);
       // The restore finds the index (open while it is being restored, too): RestoreService's message, HTTP 500.
       if (idx?.open) {
         return err(500, "snapshot_restore_exception", `[_ccr_${remote_cluster}:_latest_/_latest_] cannot restore index [${name}] because an open index with same name already exists in the cluster. ` +

@@ -4,7 +4,8 @@ import { resolveConnection } from "../../provider/client/connection";
 import { observeFollowerSide } from "../../provider/components/replication-link/reader";
 import { FakeEs } from "./fake-es";
 import { changeLines, checkLink, diffLink, normalizeLinkInputs } from "../../provider/components/replication-link/inputs";
-import { followerHealth, linkHealth, parseFollowers, parseLeaderListing } from "../../provider/components/replication-link/observe";
+import { versionRefusal } from "../../provider/components/replication-link/plan";
+import { followerHealth, forgetFollowerProblem, linkHealth, parseFollowers, parseLeaderListing } from "../../provider/components/replication-link/observe";
 import type { LinkFollowersOutputs } from "../../provider/components/replication-link/types";
 
 const base = { remoteCluster: "leader", patternName: "link", leaderIndexPatterns: ["logs-*"], leaderConnection: { urls: ["http://l:9200"] }, plan: [] };
@@ -20,6 +21,11 @@ describe("link inputs", () => {
   it("a refusal planned at preview fails check with the way out", () => {
     const f = checkLink({ ...base, plan: ["follow logs-a as logs-a", 'refuse logs-b: a regular index "logs-b" exists on the follower cluster'] }).failures;
     expect(f).toEqual([{ property: "leaderIndexPatterns", reason: expect.stringMatching(/refuse logs-b: .*Exclude that leader index/) }]);
+  });
+
+  it("a version-rule problem found at preview fails check on leaderConnection, naming both versions", () => {
+    const f = checkLink({ ...base, plan: [versionRefusal("leader cluster 9.1.0, follower cluster 8.19.21: upgrade the follower cluster first")] }).failures;
+    expect(f).toEqual([{ property: "leaderConnection", reason: expect.stringMatching(/^leader cluster 9\.1\.0, follower cluster 8\.19\.21: upgrade .*nothing is followed/) }]);
   });
 
   it("diff: nothing to do is no change; planned or pending changes are an update; another remote is a replace", () => {
@@ -85,6 +91,18 @@ describe("link observation and health", () => {
       { auto_follow_stats: { recent_auto_follow_errors: [{ leader_index: "link:x", auto_follow_exception: { type: "t", reason: "r" } }, { leader_index: "other:y" }] } } as never, fh);
     expect(h).toMatchObject({ remoteConnected: true, securityModel: "api_key", followers: 3, failed: 2, maxLag: 6, autoFollowErrors: ["x: t: r"] });
     expect(h.summary).toBe("remote leader connected (api_key); pattern link active; 3 followers: 1 active, 0 paused, 2 failed; max lag 6 ops; 1 recent auto-follow errors");
+  });
+});
+
+describe("forget_follower answers", () => {
+  it("a shard without the lease has nothing to release; any other shard failure is reported", () => {
+    const shards = (failures: unknown[]) => ({ _shards: { total: 2, successful: 2 - failures.length, failed: failures.length, failures } });
+    const notFound = { shard: 0, index: "logs-a", status: "NOT_FOUND", reason: { type: "retention_lease_not_found_exception", reason: "retention lease with ID [x] not found" } };
+    expect(forgetFollowerProblem(200, shards([]))).toBeUndefined();
+    expect(forgetFollowerProblem(200, shards([notFound, { ...notFound, shard: 1 }]))).toBeUndefined();
+    expect(forgetFollowerProblem(404, { error: { type: "index_not_found_exception" } })).toBeUndefined();
+    expect(forgetFollowerProblem(200, shards([{ shard: 1, reason: { type: "shard_not_available_exception", reason: "no active copy" } }])))
+      .toBe("shard 1: shard_not_available_exception: no active copy");
   });
 });
 

@@ -99,13 +99,18 @@ export class World {
       leaders = this.listLeaders();
       yield "listed";
     }
-    this.putPattern(patternExclusions(this.d));
+    // As the executor does: refusals known before any write go into the pattern's first PUT, new ones found after
+    // the listing into a second PUT (an update that adds no leader pattern records nothing new).
+    const before = planLink(this.d, { leaders: this.listLeaders(), ...this.observeFollowers(), recorded: this.recorded });
+    this.putPattern(patternExclusions(this.d, before.refusedLeaders));
     yield "pattern installed";
     if (order === "pattern-first") {
       leaders = this.listLeaders();
       yield "listed";
     }
     const plan = planLink(this.d, { leaders, ...this.observeFollowers(), recorded: this.recorded });
+    const refused = [...new Set([...before.refusedLeaders, ...plan.refusedLeaders])];
+    if (refused.length > before.refusedLeaders.length) this.putPattern(patternExclusions(this.d, refused));
     const failed = new Set<string>();
     for (const a of plan.actions) {
       if (a.do === "follow") {

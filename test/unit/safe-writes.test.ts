@@ -87,6 +87,16 @@ describe("FollowerIndex: lost answers, slow restores, already done", () => {
     expect(sent("POST", "/_ccr/resume_follow")).toBe(0);
   });
 
+  it("a lost PUT follow still being applied: the re-planned follow's 'already exists' is awaited, not reported", async () => {
+    // Seen under load on the emulated layer: the first PUT outlived the client timeout while the server was still
+    // creating the index, the re-read found nothing, and the second PUT failed with resource_already_exists_exception.
+    es.loseResponses = [{ method: "PUT", path: /\/_ccr\/follow$/, code: "ETIMEDOUT", applyAfterMs: 300 }];
+    setTransportFactory(() => es, { readCacheMs: 5000 });
+    const c = await fi.create(args);
+    expect(c.outs).toMatchObject({ status: "active", leaderIndex: "orders" });
+    expect(sent("PUT", "/_ccr/follow")).toBe(2);
+  });
+
   it("a lost answer to PUT follow of a paused follower still ends paused (the rest of the plan runs)", async () => {
     es.loseResponses = [{ method: "PUT", path: /\/_ccr\/follow$/ }];
     const c = await fi.create({ ...args, status: "paused" });

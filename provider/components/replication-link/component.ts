@@ -7,7 +7,8 @@ import { Args, MODULE, secretConnection } from "../../resources/args";
 import { RemoteCluster, RemoteClusterArgs } from "../../resources/remote-cluster/resource";
 import { stubProvider } from "../../resources/stub";
 import { changeLines, declarationOf, normalizeLinkInputs } from "./inputs";
-import { planLines, planLink } from "./plan";
+import { planLines, planLink, versionRefusal } from "./plan";
+import { followerVersionProblem } from "../../core/version";
 import { LINK_KIND } from "./provider";
 import { listLeader, observeFollowerSide } from "./reader";
 import type { FollowerHealth, LinkedFollower, LinkFollowersInputs, LinkHealth, ReleasePolicy } from "./types";
@@ -79,6 +80,9 @@ async function planInProgram(inputs: LinkFollowersInputs, log: (m: string) => vo
   try {
     const leader = cluster(inputs.leaderConnection, "ReplicationLink leader");
     const follower = cluster(inputs.connection, "ReplicationLink follower");
+    // The version rule first: a pair CCR does not support is the one thing to say (check fails on it).
+    const problem = followerVersionProblem(await leader.version(), await follower.version());
+    if (problem) return [versionRefusal(problem)];
     const plan = planLink(declarationOf(inputs), { leaders: await listLeader(leader, "ReplicationLink"), ...(await observeFollowerSide(follower)), recorded: [] });
     return planLines(plan);
   } catch (e) {

@@ -6,6 +6,7 @@ import { effectiveTuning, TUNING_KEYS } from "../../core/tuning";
 import { isUnknown } from "../../core/unknown";
 import { checkConnection, connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, normalizeFollowSpec } from "../../resources/follow-spec";
+import { versionRefusalProblem } from "./plan";
 import { LinkDeclaration, LinkFollowersInputs, LinkFollowersOutputs, RELEASE_POLICIES } from "./types";
 
 export function normalizeLinkInputs(newsIn: object): LinkFollowersInputs {
@@ -57,6 +58,11 @@ export function checkLink(newsIn: object): { inputs: LinkFollowersInputs; failur
   // The program planned at preview time; a refusal there means the declaration cannot be met as the clusters are.
   const plan = Array.isArray(news.plan) ? news.plan.filter((l): l is string => typeof l === "string") : [];
   for (const line of plan.filter((l) => l.startsWith("refuse "))) {
+    const versions = versionRefusalProblem(line);
+    if (versions !== undefined) {
+      f.add("leaderConnection", `${versions}; nothing is followed until the pair is supported`);
+      continue;
+    }
     f.add("leaderIndexPatterns", `${line}. Exclude that leader index (leaderIndexExclusionPatterns), or delete or rename the index in the way on the follower cluster`);
   }
   return { inputs: normalizeLinkInputs(news), failures: f.list };

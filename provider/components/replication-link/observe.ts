@@ -122,3 +122,15 @@ export function linkHealth(alias: string, patternName: string, patternActive: bo
   if (autoFollowErrors.length) parts.push(`${autoFollowErrors.length} recent auto-follow errors`);
   return { remoteConnected, securityModel, patternActive, followers: fh.length, failed, paused, maxLag, autoFollowErrors, summary: parts.join("; ") };
 }
+
+/**
+ * What a forget_follower answer leaves to report. It is a broadcast over the leader's shards answering 200 with
+ * per-shard failures: a shard without the lease (`retention_lease_not_found_exception`: already forgotten, expired,
+ * or never taken) has nothing to release, so only other failures are a problem. 404: the leader index is gone.
+ */
+export function forgetFollowerProblem(status: number, body: unknown): string | undefined {
+  if (status === 404) return undefined;
+  const failures = ((body as { _shards?: { failures?: Array<{ shard?: number; reason?: { type?: string; reason?: string } }> } })?._shards?.failures ?? [])
+    .filter((f) => f.reason?.type !== "retention_lease_not_found_exception");
+  return failures.length ? failures.map((f) => `shard ${f.shard}: ${f.reason?.type}: ${f.reason?.reason}`).join("; ") : undefined;
+}

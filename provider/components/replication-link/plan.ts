@@ -95,6 +95,7 @@ export type LinkAction =
   | { do: "follow"; follower: string; leaderIndex: string; leaderUuid: string; dataStreamName?: string; refollow?: boolean }
   | { do: "adopt"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string }
   | { do: "keep"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string; note?: string }
+  | { do: "repair"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string; why: string }
   | { do: "recreate"; follower: string; leaderIndex: string; leaderUuid: string; oldLeaderUuid?: string; dataStreamName?: string }
   | { do: "release"; follower: string; leaderIndex: string; policy: ReleasePolicy; why: "leader deleted" | "no longer matches" }
   | { do: "forget"; follower: string; followerUuid: string; leaderIndex: string; leaderUuid: string }
@@ -148,9 +149,15 @@ export function planLink(d: LinkDeclaration, w: LinkWorld): LinkPlan {
     if (f) {
       // Without CCR metadata (leader uuid unknown) the follower of the same leader name is taken as the same leader.
       if (f.remoteCluster === d.remoteCluster && (f.leaderUuid === l.uuid || (f.leaderUuid === undefined && f.leaderIndex === l.name))) {
-        actions.push(recorded.has(f.name)
-          ? { do: "keep", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid }
-          : { do: "adopt", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid });
+        if (f.status === "failed" && l.open) {
+          // Its shard tasks stopped with a fatal error while its leader (same UUID) is there: recreated from it the
+          // documented way (FollowerIndex's repair: pause, close, PUT follow under the same name).
+          actions.push({ do: "repair", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, why: f.fatalErrors[0] ?? "fatal error" });
+        } else {
+          actions.push(recorded.has(f.name)
+            ? { do: "keep", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid }
+            : { do: "adopt", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid });
+        }
       } else if (f.remoteCluster === d.remoteCluster && f.leaderIndex === l.name && owns(d, w.previous, recorded, f)) {
         // Same leader name, other UUID: the leader was deleted and recreated. The old follower can never follow the
         // new leader, and auto-follow will not replace it (an index of that name exists): recreate it.
@@ -212,10 +219,22 @@ export function planLink(d: LinkDeclaration, w: LinkWorld): LinkPlan {
   return { actions, refusedLeaders };
 }
 
+const VERSION_REFUSAL = "refuse versions: ";
+
+/** The preview's line for a leader/follower pair that breaks CCR's version rule (nothing can be followed). */
+export function versionRefusal(problem: string): string {
+  return `${VERSION_REFUSAL}${problem}`;
+}
+
+/** The problem in a version refusal line, or undefined for any other line. */
+export function versionRefusalProblem(line: string): string | undefined {
+  return line.startsWith(VERSION_REFUSAL) ? line.slice(VERSION_REFUSAL.length) : undefined;
+}
+
 /** Actions that write to a cluster or change what the link records. Reports (keep, refuse, wait, leave …) do not. */
 export function isChange(a: LinkAction): boolean {
   switch (a.do) {
-    case "follow": case "adopt": case "recreate": case "forget": case "drop": return true;
+    case "follow": case "adopt": case "recreate": case "repair": case "forget": case "drop": return true;
     case "release": return a.policy !== "leave";
     default: return false;
   }
@@ -228,6 +247,7 @@ export function describe(a: LinkAction): string {
     case "adopt": return `adopt ${a.follower} (already follows ${a.leaderIndex}, same leader uuid)`;
     case "keep": return `keep ${a.follower}${a.note ? ` (${a.note})` : ""}`;
     case "recreate": return `recreate ${a.follower}: leader ${a.leaderIndex} was recreated (uuid ${a.oldLeaderUuid ?? "?"} -> ${a.leaderUuid})`;
+    case "repair": return `repair ${a.follower}: replication stopped (${a.why}); recreate it from leader ${a.leaderIndex} (pause, close, follow again)`;
     case "release": return a.policy === "leave" ? `leave ${a.follower}: ${a.why} (${a.leaderIndex}); reported only`
       : `${a.policy === "delete" ? "delete" : "promote"} ${a.follower}: ${a.why} (${a.leaderIndex})`;
     case "forget": return `forget_follower on leader ${a.leaderIndex} for removed follower ${a.follower} (uuid ${a.followerUuid})`;
@@ -249,7 +269,7 @@ export function recordedAfter(p: LinkPlan, before: LinkedFollower[]): LinkedFoll
   const prev = new Map(before.map((r) => [r.name, r]));
   const out: LinkedFollower[] = [];
   for (const a of p.actions) {
-    if (a.do === "keep") out.push({ ...prev.get(a.follower), name: a.follower, uuid: a.followerUuid ?? prev.get(a.follower)?.uuid, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, origin: prev.get(a.follower)?.origin ?? "auto" });
+    if (a.do === "keep" || a.do === "repair") out.push({ ...prev.get(a.follower), name: a.follower, uuid: a.followerUuid ?? prev.get(a.follower)?.uuid, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, origin: prev.get(a.follower)?.origin ?? "auto" });
     else if (a.do === "adopt") out.push({ name: a.follower, uuid: a.followerUuid, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, origin: before.length ? "auto" : "adopted" });
     else if (a.do === "follow") out.push({ name: a.follower, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, ...(a.dataStreamName ? { dataStreamName: a.dataStreamName } : {}), origin: "bootstrap" });
     else if (a.do === "recreate") out.push({ name: a.follower, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, ...(a.dataStreamName ? { dataStreamName: a.dataStreamName } : {}), origin: "recreated" });

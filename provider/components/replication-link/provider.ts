@@ -6,14 +6,15 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../../client/cluster";
-import { clusterOf, label, partialFailure, resourceProvider, stateError, wireSafe } from "../../resources/common";
+import { clusterOf, label, partialFailure, resourceProvider, Slots, stateError, wireSafe } from "../../resources/common";
 import { autoFollowPatternProvider } from "../../resources/auto-follow-pattern/provider";
-import { followerIndexProvider } from "../../resources/follower-index/provider";
+import { createFollower, followerIndexProvider } from "../../resources/follower-index/provider";
 import { TUNING_KEYS } from "../../core/tuning";
+import { followerVersionProblem } from "../../core/version";
 import { checkLink, declarationOf, diffLink, normalizeLinkInputs } from "./inputs";
-import { followerHealth, linkHealth } from "./observe";
+import { forgetFollowerProblem, followerHealth, linkHealth } from "./observe";
 import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, recordedAfter } from "./plan";
-import { FollowerSide, listLeader, observeFollowerSide } from "./reader";
+import { FollowerSide, listLeader, observeFollowerNamed, observeFollowerSide } from "./reader";
 import type { LinkedFollower, LinkFollowersInputs, LinkFollowersOutputs } from "./types";
 
 export const LINK_KIND = "ReplicationLinkFollowers";
@@ -49,7 +50,7 @@ function followerInputs(d: LinkFollowersInputs, name: string, leaderIndex: strin
   };
 }
 
-/** Runs `fn` over `items` with at most `n` in flight. */
+/** Runs `fn` over `items` with at most `n` in flight (destroy's release sweep). */
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
@@ -63,28 +64,40 @@ async function followerClusterName(follower: Cluster, resource: string): Promise
 }
 
 /**
- * Carries out the plan's writes. Follows run concurrently; a follow that fails because the auto-follower made the
- * same follower first (same name, same leader UUID) counts as done: both paths aim at one name per leader index.
+ * Carries out the plan's writes. forget_follower first (a new follower of the same name takes a lease of its own);
+ * then every other action at once, with their writes sharing `concurrency` slots: each follow's PUT is sent as a slot
+ * frees up, and the follows then wait for "active" together, one batched `_ccr/info` per wave for all of them (the
+ * FollowerIndex create path, with its safe-write rules, per follower). A follow that fails because the auto-follower
+ * made the same follower first (same name, same leader UUID) counts as done: both aim at one name per leader index.
  */
 async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, plan: LinkPlan): Promise<{ failed: Map<string, string> }> {
   const failed = new Map<string, string>();
   const fp = followerIndexProvider;
   const policyOf = (p: "delete" | "promote") => (p === "delete" ? "delete" : "keep");
-  let clusterName: string | undefined;
+  const slots = new Slots(d.concurrency ?? DEFAULT_CONCURRENCY);
+  let clusterName: Promise<string> | undefined;
   const one = async (a: LinkAction): Promise<void> => {
     try {
       switch (a.do) {
         case "forget": {
-          clusterName ??= await followerClusterName(c.follower, c.resource);
+          clusterName ??= followerClusterName(c.follower, c.resource);
+          const name = await clusterName;
           // Runs on the LEADER: removes the retention leases a follower deleted without unfollow still holds there.
-          await c.leader.call({ resource: c.resource, action: `forget_follower ${a.follower} on leader index ${a.leaderIndex}` }, {
+          const r = await slots.run(() => c.leader.call({ resource: c.resource, action: `forget_follower ${a.follower} on leader index ${a.leaderIndex}` }, {
             method: "POST", path: `/${encodeURIComponent(a.leaderIndex)}/_ccr/forget_follower`,
-            body: { follower_cluster: clusterName, follower_index: a.follower, follower_index_uuid: a.followerUuid, leader_remote_cluster: d.remoteCluster },
-          }, [404]);
+            body: { follower_cluster: name, follower_index: a.follower, follower_index_uuid: a.followerUuid, leader_remote_cluster: d.remoteCluster },
+          }, [404]));
+          const problem = forgetFollowerProblem(r.status, r.body);
+          if (problem) throw new Error(`forget_follower ${a.follower} on leader index ${a.leaderIndex}: ${problem}`);
           break;
         }
         case "follow":
           await followOne(a.follower, a.leaderIndex, a.leaderUuid, a.dataStreamName);
+          break;
+        case "repair":
+          // FollowerIndex's create path finds the failed follower of the declared leader and plans its recreate
+          // (checking through the remote that the leader index is there first).
+          await createFollower(followerInputs(d, a.follower, a.leaderIndex, undefined, d.deletePolicy), slots);
           break;
         case "recreate":
           // The old leader is gone (a new index has its name), so there are no leases to release and nothing to
@@ -94,7 +107,10 @@ async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, p
           break;
         case "release":
           if (a.policy === "delete" && a.why === "leader deleted") await deleteIndex(a.follower);
-          else if (a.policy !== "leave") await fp.delete!(a.follower, followerInputs(d, a.follower, a.leaderIndex, undefined, policyOf(a.policy)));
+          else if (a.policy !== "leave") {
+            const keepOrDelete = policyOf(a.policy);
+            await slots.run(() => fp.delete!(a.follower, followerInputs(d, a.follower, a.leaderIndex, undefined, keepOrDelete)));
+          }
           break;
         default:
           break;
@@ -104,21 +120,20 @@ async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, p
     }
   };
   const deleteIndex = async (name: string) => {
-    await c.follower.call({ resource: c.resource, action: `delete follower ${name}` }, { method: "DELETE", path: `/${encodeURIComponent(name)}` }, [404]);
+    await slots.run(() => c.follower.call({ resource: c.resource, action: `delete follower ${name}` }, { method: "DELETE", path: `/${encodeURIComponent(name)}` }, [404]));
   };
   const followOne = async (name: string, leaderIndex: string, leaderUuid: string, ds: string | undefined) => {
     try {
-      await fp.create!(followerInputs(d, name, leaderIndex, ds, d.deletePolicy));
+      await createFollower(followerInputs(d, name, leaderIndex, ds, d.deletePolicy), slots);
     } catch (e) {
-      c.follower.invalidate();
-      const now = (await observeFollowerSide(c.follower)).followers.find((f) => f.name === name);
+      // Only this follower is read again (index-scoped), not the whole cluster.
+      c.follower.invalidateIndexes([name]);
+      const now = await observeFollowerNamed(c.follower, name);
       if (!(now && now.remoteCluster === d.remoteCluster && now.leaderUuid === leaderUuid)) throw e;
     }
   };
-  // forget_follower before the follow of the same name (the new follower takes a lease of its own).
-  const forgets = plan.actions.filter((a) => a.do === "forget");
-  await pool(forgets, d.concurrency ?? DEFAULT_CONCURRENCY, one);
-  await pool(plan.actions.filter((a) => a.do !== "forget"), d.concurrency ?? DEFAULT_CONCURRENCY, one);
+  await Promise.all(plan.actions.filter((a) => a.do === "forget").map(one));
+  await Promise.all(plan.actions.filter((a) => a.do !== "forget").map(one));
   c.follower.invalidate();
   return { failed };
 }
@@ -134,6 +149,17 @@ async function outputsFrom(d: LinkFollowersInputs, side: FollowerSide, followers
     health: linkHealth(d.remoteCluster, d.patternName, pattern?.pattern.active === true, side.remoteInfo, side.stats, fh),
     followerHealth: fh,
   };
+}
+
+/**
+ * CCR's version rule (core/version.ts followerVersionProblem: follower ≥ leader, within the supported majors),
+ * checked before the link writes anything: the pattern and every follow would otherwise be made and fail to
+ * replicate (or be refused one by one). Both identities are read once per cluster per process.
+ */
+async function checkVersions(c: ReturnType<typeof clusters>): Promise<void> {
+  const [l, f] = await Promise.all([c.leader.version(), c.follower.version()]);
+  const problem = followerVersionProblem(l, f);
+  if (problem) throw stateError(c.follower.ctx({ resource: c.resource, action: "check the CCR version rule" }), problem, "upgrade as the message says; nothing was changed");
 }
 
 /**
@@ -163,6 +189,7 @@ async function converge(d: LinkFollowersInputs, olds: LinkFollowersOutputs | und
   const decl = declarationOf(d);
   const previous = olds ? declarationOf(olds) : undefined;
   const recorded = olds?.followers ?? [];
+  await checkVersions(c);
   c.follower.invalidate();
   // Refusals known before any write go into the pattern's first PUT.
   const before = planLink(decl, { leaders: await listLeader(c.leader, c.resource), ...(await observeFollowerSide(c.follower, recorded)), recorded, previous });
@@ -174,7 +201,8 @@ async function converge(d: LinkFollowersInputs, olds: LinkFollowersOutputs | und
   if (refused.length > before.refusedLeaders.length) await autoFollowPatternProvider.create!(patternInputs(d, refused));
   const { failed } = await execute(d, c, plan);
   const kept = recordedAfter(plan, recorded).filter((r) => !failed.has(r.name));
-  const side = await observeFollowerSide(c.follower);
+  // Outputs and health need the followers' own UUIDs and stats, not their leader UUIDs (the plan has those).
+  const side = await observeFollowerSide(c.follower, [], { leaderUuids: false });
   const reports = planLines(plan).filter((l) => /^(leave|refuse|wait|skip|unreachable)\b/.test(l));
   const errors = [...failed].map(([name, m]) => `failed ${name}: ${m}`);
   const out = await outputsFrom(d, side, kept, [...reports, ...errors]);
@@ -229,7 +257,7 @@ async function read(id: string, p: Partial<LinkFollowersOutputs>): Promise<pulum
   const plan = planLink(declarationOf(d), { leaders, ...side, recorded: p.followers ?? [] });
   // A refresh records what exists (adoptions, followers the pattern made) and reports what the next up will do.
   const existing = new Set(side.followers.map((f) => f.name));
-  const followers = leaders ? recordedAfter({ ...plan, actions: plan.actions.filter((a) => a.do === "keep" || a.do === "adopt" || (a.do === "release" && a.policy === "leave")) }, p.followers ?? [])
+  const followers = leaders ? recordedAfter({ ...plan, actions: plan.actions.filter((a) => a.do === "keep" || a.do === "adopt" || a.do === "repair" || (a.do === "release" && a.policy === "leave")) }, p.followers ?? [])
     .filter((r) => existing.has(r.name)) : (p.followers ?? []);
   // Followers whose record is kept for forget_follower (deleted on the follower side) stay recorded until handled.
   const carried = (p.followers ?? []).filter((r) => !existing.has(r.name) && !followers.some((f) => f.name === r.name));

@@ -1,6 +1,7 @@
 /** The link's reads: the leader listing and the follower cluster's followers (shared, coalesced per cluster). */
 import type { Cluster } from "../../client/cluster";
 import type { CcrStats } from "../../client/cluster";
+import { isFollowerIndex } from "../../core/index-meta";
 import { parseFollowers, parseLeaderListing } from "./observe";
 import type { FollowerInfo, LeaderIndexInfo } from "./types";
 
@@ -25,13 +26,16 @@ export interface FollowerSide {
 }
 
 /** The follower cluster from its shared reads (the same answers every resource on it uses in one wave). */
-export async function observeFollowerSide(follower: Cluster, known: ReadonlyArray<{ name: string; uuid?: string; leaderUuid: string }> = []): Promise<FollowerSide> {
+export async function observeFollowerSide(
+  follower: Cluster, known: ReadonlyArray<{ name: string; uuid?: string; leaderUuid: string }> = [], opts: { leaderUuids?: boolean } = {},
+): Promise<FollowerSide> {
   const [info, indices, stats, remoteInfo, patterns] = await Promise.all([
     follower.followInfo.get(), follower.indices.get(), follower.ccrStats.get(), follower.remoteInfo.get(), follower.autoFollowPatterns.get(),
   ]);
   // Leader UUIDs tell the link's followers of a recreated leader from current ones. They live only in the CCR
   // metadata (one batched request, chunked by URL length), so a recorded one is reused while the follower's own
   // index UUID is unchanged (a follower is never re-pointed in place): a steady-state refresh reads none.
+  if (opts.leaderUuids === false) return { ...parseFollowers(info, indices, stats), stats, remoteInfo, patterns };
   const reuse = new Map(known.filter((k) => k.uuid).map((k) => [k.name, k]));
   const got = await Promise.all(parseFollowers(info, indices, stats).followers.map(async (f) => {
     const k = reuse.get(f.name);
@@ -39,4 +43,15 @@ export async function observeFollowerSide(follower: Cluster, known: ReadonlyArra
   }));
   const uuids = new Map(got.filter((x): x is readonly [string, string] => typeof x[1] === "string"));
   return { ...parseFollowers(info, indices, stats, uuids), stats, remoteInfo, patterns };
+}
+
+/**
+ * One follower by name from the index-scoped reads (settings, `_ccr/info`, CCR metadata for the leader UUID): what a
+ * single follow's outcome needs, without a whole-cluster read. Undefined when it is not a follower (or absent).
+ */
+export async function observeFollowerNamed(follower: Cluster, name: string): Promise<{ remoteCluster: string; leaderIndex: string; leaderUuid?: string } | undefined> {
+  const meta = await follower.settingsOf.get(name);
+  if (!isFollowerIndex(meta?.settings)) return undefined;
+  const [e, leaderUuid] = await Promise.all([follower.followInfoOfIndex.get(name), follower.leaderUuids.get(name)]);
+  return e ? { remoteCluster: e.remote_cluster, leaderIndex: e.leader_index, leaderUuid } : undefined;
 }

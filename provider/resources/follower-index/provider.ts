@@ -6,7 +6,7 @@ import { overridesRejectedBy } from "../../core/settings";
 import { atLeast, EsVersion, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import {
   boundCluster, callTolerating, CcrError, checkLeaderVersion, readCluster, resourceProvider, label, OutcomeUnknown, partialFailure, relabel,
-  stateError, waitUntil, WaitTimeout, withReplans,
+  Slots, stateError, waitUntil, WaitTimeout, withReplans,
 } from "../common";
 import {
   checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, followerAdoptionDifferences, FollowerObserved, followerInputsFromOutputs, FollowerOp,
@@ -14,25 +14,46 @@ import {
   planFollowerDelete, PlanRefusal,
 } from "./plan";
 import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
+import type { FollowStatsIndex } from "../../client/cluster";
+import { isFollowerIndex } from "../../core/index-meta";
 
 const KIND = "FollowerIndex";
 
 /**
- * The observed state from the shared reads. The leader UUID (CCR metadata, not in any public API) is read only when
- * `known` cannot be reused: `known` is what state recorded, valid while the follower's own index UUID is unchanged.
+ * The observed state from the shared whole-cluster reads (refresh: O(1) requests per wave whatever N). The leader
+ * UUID (CCR metadata, not in any public API) is read only when `known` cannot be reused: `known` is what state
+ * recorded, valid while the follower's own index UUID is unchanged.
  */
 async function observe(cluster: Cluster, name: string, known?: { leaderIndexUuid?: string; indexUuid?: string }): Promise<FollowerObserved> {
   const [indices, info, stats] = await Promise.all([cluster.indices.get(), cluster.followInfo.get(), cluster.ccrStats.get()]);
   const obs = observeFollower(name, info, indices, undefined, stats.follow_stats?.indices?.find((i) => i.index === name));
+  return withLeaderUuid(cluster, name, obs, known);
+}
+
+async function withLeaderUuid(cluster: Cluster, name: string, obs: FollowerObserved, known?: { leaderIndexUuid?: string; indexUuid?: string }): Promise<FollowerObserved> {
   if (obs.kind !== "follower") return obs;
   const reuse = known?.leaderIndexUuid !== undefined && known.indexUuid !== undefined && known.indexUuid === obs.indexUuid;
   return { ...obs, leaderIndexUuid: reuse ? known.leaderIndexUuid : await cluster.leaderUuids.get(name) };
 }
 
+/**
+ * The observed state of one index from index-scoped reads, for the write paths (create, update, delete). Their size
+ * does not depend on the rest of the cluster, concurrent callers share one batched request per kind, and a write to
+ * this index drops only this index's answers (Cluster.invalidateIndexes). Follower info and stats are asked only for
+ * an index whose settings mark it a follower (a name that does not exist would fail a batched `_ccr/info`).
+ */
+async function observeIndex(cluster: Cluster, name: string, known?: { leaderIndexUuid?: string; indexUuid?: string }): Promise<{ obs: FollowerObserved; stats?: FollowStatsIndex }> {
+  const meta = await cluster.settingsOf.get(name);
+  const follower = isFollowerIndex(meta?.settings);
+  const [entry, stats] = follower ? await Promise.all([cluster.followInfoOfIndex.get(name), cluster.followStatsOf.get(name)]) : [undefined, undefined];
+  const obs = observeFollower(name, entry ? [entry] : [], meta ? { [name]: meta } : {}, undefined, stats);
+  return { obs: await withLeaderUuid(cluster, name, obs, known), stats };
+}
+
 async function outputs(cluster: Cluster, d: FollowerIndexInputs, own: OwnershipOutputs): Promise<FollowerIndexOutputs | undefined> {
-  const [obs, stats] = await Promise.all([observe(cluster, d.name), cluster.ccrStats.get()]);
+  const { obs, stats } = await observeIndex(cluster, d.name);
   if (obs.kind === "absent") return undefined;
-  return { ...followerOutputs(d, obs, stats.follow_stats?.indices?.find((i) => i.index === d.name)), ...own };
+  return { ...followerOutputs(d, obs, stats), ...own };
 }
 
 /** The leader index's UUID now, read through leaderConnection (undefined without one, or when it does not exist). */
@@ -69,10 +90,20 @@ async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d:
  * follower, resume of an active one, unfollow of a regular index, delete of a missing one; open of an open and close
  * of a closed index are acknowledged by the server anyway.
  */
-async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }): Promise<void> {
+async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots?: Slots): Promise<void> {
+  for (const op of ops) {
+    // With write slots (a bulk of creates), a slot is held for each write but not while waiting for the follower to
+    // become active: every follow is sent at the bounded concurrency, and all of them then wait together.
+    if (op.op === "waitActive" || !slots) await executeOp(cluster, d, op);
+    else await slots.run(() => executeOp(cluster, d, op));
+    progress.done++;
+  }
+}
+
+async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerOp): Promise<void> {
   const resource = label(KIND, d.name);
   const idx = encodeURIComponent(d.name);
-  for (const op of ops) {
+  {
     switch (op.op) {
       case "follow": {
         // wait_for_active_shards=0 answers as soon as the restore has started; waitActive then polls (bounded by
@@ -83,11 +114,17 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
             { method: "PUT", path: `/${idx}/_ccr/follow`, query: { wait_for_active_shards: 0 }, body: op.body });
         } catch (e) {
           // 500 snapshot_restore_exception: the restore found an open index with this name, which did not exist when
-          // we read the cluster. If it follows the declared leader it is this follower, restored by an earlier follow
-          // request (a lost answer, another run): the follow is done, wait for it like for our own.
-          if (!(e instanceof CcrError && e.esType === "snapshot_restore_exception")) throw e;
-          cluster.invalidate();
-          if (!followTookEffect(await observe(cluster, d.name), d)) throw e;
+          // we read the cluster; 400 resource_already_exists_exception: an earlier follow (whose answer was lost) was
+          // still creating it when we read. If it follows the declared leader it is this follower, made by that
+          // earlier request (a lost answer, another run): the follow is done, wait for it like for our own. The
+          // earlier request may need a moment to finish, so the re-read is repeated for a few seconds (bounded).
+          if (!(e instanceof CcrError && (e.esType === "snapshot_restore_exception" || e.esType === "resource_already_exists_exception"))) throw e;
+          const made = await waitUntil(async () => {
+            cluster.invalidateIndexes([d.name]);
+            const obs = (await observeIndex(cluster, d.name)).obs;
+            return followTookEffect(obs, d) ? { done: true, value: true } : { done: false, last: obs.kind };
+          }, { timeoutMs: 10_000, intervalMs: 500 }).catch((x) => (x instanceof WaitTimeout ? false : Promise.reject(x)));
+          if (!made) throw e;
         }
         break;
       }
@@ -118,8 +155,8 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
         } catch (e) {
           // Unfollow converts the index first and then removes the leader's retention leases; if the leader is
           // unreachable it reports an error although the conversion happened. Re-read before deciding.
-          cluster.invalidate();
-          const after = await observe(cluster, d.name);
+          cluster.invalidateIndexes([d.name]);
+          const after = (await observeIndex(cluster, d.name)).obs;
           if (after.kind !== "regular") throw e;
         }
         break;
@@ -135,9 +172,7 @@ async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp
         await cluster.call({ resource, action: "delete the follower index" }, { method: "DELETE", path: `/${idx}` }, [404]);
         break;
     }
-    progress.done++;
   }
-  cluster.invalidate();
 }
 
 /**
@@ -148,13 +183,14 @@ async function convergeSteps(
   cluster: Cluster, d: FollowerIndexInputs,
   plan: (obs: FollowerObserved, lost?: { op: FollowerOp; rest: FollowerOp[] }) => FollowerOp[] | Promise<FollowerOp[]>,
   known?: { leaderIndexUuid?: string; indexUuid?: string },
+  slots?: Slots,
 ): Promise<void> {
   const lost = new WeakMap<OutcomeUnknown, { op: FollowerOp; rest: FollowerOp[] }>();
   await withReplans(cluster, async (after) => {
-    const ops = await plan(await observe(cluster, d.name, known), after && lost.get(after));
+    const ops = await plan((await observeIndex(cluster, d.name, known)).obs, after && lost.get(after));
     const progress = { done: 0 };
     try {
-      await execute(cluster, d, ops, progress);
+      await execute(cluster, d, ops, progress, slots);
     } catch (e) {
       if (e instanceof OutcomeUnknown) lost.set(e, { op: ops[progress.done], rest: ops.slice(progress.done + 1) });
       throw e;
@@ -164,27 +200,28 @@ async function convergeSteps(
 
 /**
  * PUT follow returns before the shard-follow tasks exist; until then `_ccr/info` says "paused" and has no
- * parameters. Poll (bounded) until it is active with parameters, and fail early on a fatal shard error.
+ * parameters. Poll (bounded) until it is active with parameters, and fail early on a fatal shard error. Every follower
+ * waiting in this process polls on the same 500 ms grid through the batched per-index reads, so N concurrent waits
+ * cost one `GET /<names>/_ccr/info` (and one `_ccr/stats` for those that became active) per wave, not N.
  */
 async function waitActive(cluster: Cluster, d: FollowerIndexInputs): Promise<void> {
   const resource = label(KIND, d.name);
-  const idx = encodeURIComponent(d.name);
   const seconds = d.waitTimeoutSeconds ?? DEFAULT_WAIT_SECONDS;
   try {
     await waitUntil(async () => {
-      const r = await cluster.call({ resource, action: "read follower info" }, { method: "GET", path: `/${idx}/_ccr/info` }, [404]);
-      const e = (r.body as { follower_indices?: Array<{ status: string; parameters?: unknown }> })?.follower_indices?.[0];
+      cluster.followInfoOfIndex.invalidate(d.name);
+      const e = await cluster.followInfoOfIndex.get(d.name).catch((err) => relabel(err, resource));
       if (e?.status === "active" && e.parameters) {
-        const s = await cluster.call({ resource, action: "read follower stats" }, { method: "GET", path: `/${idx}/_ccr/stats` }, [404]);
-        const shards = (s.body as { indices?: Array<{ shards?: Array<{ shard_id: number; fatal_exception?: { type?: string; reason?: string } }> }> })?.indices?.[0]?.shards ?? [];
+        cluster.followStatsOf.invalidate(d.name);
+        const shards = (await cluster.followStatsOf.get(d.name).catch((err) => relabel(err, resource)))?.shards ?? [];
         const fatal = shards.find((x) => x.fatal_exception);
         if (fatal) throw stateError(cluster.ctx({ resource, action: "start following" }),
           `shard ${fatal.shard_id} stopped with ${fatal.fatal_exception!.type}: ${fatal.fatal_exception!.reason}`,
           "fix the cause on the leader (e.g. it was deleted or its history is gone), then recreate the follower");
         return { done: true, value: undefined };
       }
-      return { done: false, last: r.status === 404 ? "index does not exist yet" : `status ${e?.status ?? "not a follower yet"}, parameters ${e?.parameters ? "present" : "absent"}` };
-    }, { timeoutMs: seconds * 1000, intervalMs: 500 });
+      return { done: false, last: e ? `status ${e.status}, parameters ${e.parameters ? "present" : "absent"}` : "not a follower yet (or the index does not exist yet)" };
+    }, { timeoutMs: seconds * 1000, intervalMs: 500, aligned: true });
   } catch (e) {
     if (!(e instanceof WaitTimeout)) throw e;
     throw stateError(cluster.ctx({ resource, action: "start following" }),
@@ -223,11 +260,12 @@ async function dataStreamOf(cluster: Cluster, d: FollowerIndexInputs): Promise<s
   return typeof entry?.data_stream === "string" ? entry.data_stream : undefined;
 }
 
-async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined): Promise<FollowerIndexOutputs> {
+async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined, slots?: Slots): Promise<FollowerIndexOutputs> {
   const resource = label(KIND, d.name);
   const bound = await boundCluster(d, resource, olds?.clusterUuid, olds ? "update" : "create");
   const { cluster } = bound;
-  cluster.invalidate();
+  // Observe this index afresh (a refresh wave's answers may be up to CCR_READ_CACHE_MS old); the rest stays cached.
+  cluster.invalidateIndexes([d.name]);
   const previouslyDeclaredSettings = Object.keys((olds?.settings ?? {}) as object);
   let createsIt: boolean | undefined;
   let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
@@ -257,7 +295,7 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
       }
       if (ops.some((o) => o.op === "follow")) await checkBeforeFollow(bound, d, resource);
       return ops;
-    });
+    }, undefined, slots);
   } catch (e) {
     if (!createsIt) throw e;
     const now = await outputs(cluster, d, own).catch(() => undefined);
@@ -266,6 +304,16 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
   const out = await outputs(cluster, d, own);
   if (!out) throw stateError(cluster.ctx({ resource, action: "read back" }), "the index is missing right after it was created or updated", "check whether something deletes it");
   return out;
+}
+
+/**
+ * One follower's create, as a component runs many of them at once (ReplicationLink's bootstrap): the same observe →
+ * plan → execute path with its safe-write rules as the resource's create, with the writes of all of them sharing
+ * `slots` (bounded concurrency) and their waits for "active" sharing one batched read per wave.
+ */
+export async function createFollower(inputs: Record<string, unknown>, slots: Slots): Promise<FollowerIndexOutputs> {
+  const d = normalizeFollowerInputs(inputs);
+  return converge(d, undefined, slots).catch((e) => relabel(e, label(KIND, d.name)));
 }
 
 export const followerIndexProvider = resourceProvider<FollowerIndexInputs, FollowerIndexOutputs>({
@@ -298,7 +346,7 @@ export const followerIndexProvider = resourceProvider<FollowerIndexInputs, Follo
     // An adopted follower is released: it stays exactly as it is (still following), only Pulumi forgets it.
     if (releasedOnDestroy(p)) return;
     const { cluster } = await boundCluster(p, label(KIND, name), p.clusterUuid, "delete");
-    cluster.invalidate();
+    cluster.invalidateIndexes([name]);
     await convergeSteps(cluster, { ...p, name, status: undefined }, (obs) => planFollowerDelete(obs, p.deletePolicy ?? "keep"), p);
   },
 });

@@ -135,9 +135,20 @@ describe("pause / resume / unfollow", () => {
     expect(err(await call(p.follower, "POST", "/nope/_ccr/unfollow")).status).toBe(404);
   });
 
-  it("forget_follower runs on the leader", async () => {
-    const r = await call(p.leader, "POST", "/c-l1/_ccr/forget_follower", { follower_cluster: p.followerNode.clusterName, follower_index: "c-f1", follower_index_uuid: "x", leader_remote_cluster: "leader" });
-    expect(r.body).toEqual({ _shards: { total: 2, successful: 2, failed: 0, failures: [] } });
+  it("forget_follower runs on the leader and removes the follower's retention lease; a lease it does not hold is a shard failure", async () => {
+    // The restore of c-f1 took a lease on each leader shard, keyed by both clusters' names and index UUIDs.
+    const uuid = (await call(p.follower, "GET", "/c-f1/_settings/index.uuid?flat_settings=true")).body["c-f1"].settings["index.uuid"];
+    const leaderUuid = (await call(p.leader, "GET", "/c-l1/_settings/index.uuid?flat_settings=true")).body["c-l1"].settings["index.uuid"];
+    const body = { follower_cluster: p.followerNode.clusterName, follower_index: "c-f1", follower_index_uuid: uuid, leader_remote_cluster: "leader" };
+    expect((await call(p.leader, "POST", "/c-l1/_ccr/forget_follower", body)).body).toEqual({ _shards: { total: 2, successful: 2, failed: 0, failures: [] } });
+    // Gone now: TransportForgetFollowerAction answers 200 with RetentionLeaseNotFoundException per shard.
+    const id = `${p.followerNode.clusterName}/c-f1/${uuid}-following-leader/c-l1/${leaderUuid}`;
+    const again = await call(p.leader, "POST", "/c-l1/_ccr/forget_follower", body);
+    expect(again.status).toBe(200);
+    expect(again.body._shards).toMatchObject({ total: 2, successful: 0, failed: 2 });
+    expect(again.body._shards.failures[0]).toEqual({ shard: 0, index: "c-l1", status: "NOT_FOUND", reason: { type: "retention_lease_not_found_exception", reason: `retention lease with ID [${id}] not found` } });
+    const wrong = await call(p.leader, "POST", "/c-l1/_ccr/forget_follower", { ...body, follower_index_uuid: "x" });
+    expect(wrong.body._shards).toMatchObject({ successful: 0, failed: 2 });
   });
 });
 

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { setTransportFactory } from "../../provider/client/cluster";
+import { provider } from "../../provider/dynamic";
+import { FakeEs } from "./fake-es";
+
+/**
+ * The ReplicationLink executor against two in-memory clusters (leader and follower): what it writes, in which
+ * order, and what it refuses before writing anything. The integration tests run the same against real nodes.
+ */
+let leader: FakeEs;
+let follower: FakeEs;
+const link = provider("ReplicationLinkFollowers");
+
+beforeEach(() => {
+  leader = new FakeEs();
+  follower = new FakeEs();
+  follower.clusterUuid = "fake-follower-uuid";
+  follower.persistent["cluster.remote.leader.seeds"] = ["127.0.0.1:9300"];
+  setTransportFactory((c) => (c.urls[0].includes("leader") ? leader : follower), { sleep: async () => {}, readCacheMs: 5000 });
+});
+afterEach(() => setTransportFactory(undefined));
+
+function leaderIndex(name: string): void {
+  leader.indices.set(name, { open: true, settings: { "index.number_of_shards": "1", "index.uuid": `uuid-${name}` } });
+}
+
+async function inputs(o: Record<string, unknown> = {}) {
+  const r = await link.check!({}, {
+    remoteCluster: "leader", patternName: "link", leaderIndexPatterns: ["logs-*"], onLeaderDeleted: "delete", plan: [],
+    connection: { urls: ["http://follower:9200"] }, leaderConnection: { urls: ["http://leader:9200"] }, ...o,
+  });
+  expect(r.failures).toEqual([]);
+  return r.inputs;
+}
+
+const writes = (es: FakeEs) => es.requests.filter((r) => !r.startsWith("GET"));
+
+describe("ReplicationLink executor", () => {
+  it("bootstraps all followers with their PUTs first and one wait for all of them", async () => {
+    for (let i = 0; i < 12; i++) leaderIndex(`logs-${i}`);
+    const r = await link.create!(await inputs({ concurrency: 4 }));
+    expect((r.outs.followers as unknown[]).length).toBe(12);
+    expect(writes(follower).filter((w) => w.endsWith("/_ccr/follow")).length).toBe(12);
+    // No whole-cluster read per follower: the follower side is read a fixed number of times for the whole link.
+    expect(follower.requests.filter((q) => q === "GET /_all/_settings").length).toBeLessThanOrEqual(3);
+    expect(follower.requests.filter((q) => /^GET \/logs-\d+\/_ccr\/info$/.test(q)).length).toBe(0);
+    expect(writes(leader)).toEqual([]);
+  });
+
+  it("checks the CCR version rule (followerVersionProblem) before any write, and says so at preview", async () => {
+    leaderIndex("logs-a");
+    leader.version = "9.1.0";
+    follower.version = "8.19.21";
+    await expect(link.create!(await inputs())).rejects.toThrow(/leader cluster 9\.1\.0, follower cluster 8\.19\.21: .*upgrade the follower cluster first/);
+    expect(writes(follower)).toEqual([]);
+    expect(writes(leader)).toEqual([]);
+  });
+
+  it("repairs a failed follower whose leader is there (pause, close, follow again), with its own preview line", async () => {
+    leaderIndex("logs-a");
+    follower.follow("logs-a", "logs-a");
+    follower.indices.get("logs-a")!.follower!.fatal = { type: "illegal_state_exception", reason: "history gone" };
+    const first = await link.create!(await inputs());
+    expect(first.outs.pending).toEqual([]);
+    expect(writes(follower).filter((w) => w.startsWith("POST /logs-a") || w.startsWith("PUT /logs-a"))).toEqual([
+      "POST /logs-a/_ccr/pause_follow", "POST /logs-a/_close", "PUT /logs-a/_ccr/follow",
+    ]);
+    expect(follower.indices.get("logs-a")!.follower).toMatchObject({ active: true, leader: "logs-a" });
+    expect(follower.indices.get("logs-a")!.follower!.fatal).toBeUndefined();
+    // A refresh while it is failed says what the next up does about it.
+    follower.indices.get("logs-a")!.follower!.fatal = { type: "illegal_state_exception", reason: "history gone" };
+    const read = await link.read!("link", first.outs);
+    expect(read.props.pending).toEqual([expect.stringMatching(/^repair logs-a: replication stopped \(shard 0: illegal_state_exception: history gone\)/)]);
+    expect((read.props.followers as Array<{ name: string }>).map((f) => f.name)).toEqual(["logs-a"]);
+  });
+});
