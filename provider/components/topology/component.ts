@@ -7,6 +7,7 @@ import { stubProvider } from "../../resources/stub";
 import { ReplicationLink } from "../replication-link/component";
 import type { LinkHealth } from "../replication-link/types";
 import { checkTopology } from "./check";
+import { declareDockerTopology, dockerEndpoints, dockerTopologySpec } from "./docker";
 import type { FailoverRecord } from "./executor";
 import { TOPOLOGY_KIND } from "./executor";
 import { findLoops, formatLoop, renderUpgradeProcedure, topologyLinks, upgradeOrder } from "./plan";
@@ -110,13 +111,10 @@ export class Topology extends pulumi.ComponentResource {
     if (backend === "docker") {
       const shape = checkTopology({ ...args, dockerPassword: undefined, linkTuning: undefined, clusters: args.clusters.map(({ connection: _c, ...c }) => c) });
       if (shape.length) throw new Error(`Topology "${name}": ${shape.map((f) => f.reason).join("; ")}`);
-      // Loaded only here: @pulumi/docker is an optional peer dependency.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const dk = require("./docker") as typeof import("./docker");
-      const spec = dk.dockerTopologySpec(name, { clusters: args.clusters.map(({ connection: _c, ...c }) => c), docker: args.docker });
+      const spec = dockerTopologySpec(name, { clusters: args.clusters.map(({ connection: _c, ...c }) => c), docker: args.docker });
       if (!args.dockerPassword) throw new Error(`Topology "${name}": dockerPassword is required for backend "docker" (the elastic user's password, a secret)`);
-      const res = dk.declareDockerTopology(name, spec, args.dockerPassword, { parent: this });
-      const eps = dk.dockerEndpoints(spec);
+      const res = declareDockerTopology(name, spec, args.dockerPassword, { parent: this });
+      const eps = dockerEndpoints(spec);
       const password = pulumi.secret(args.dockerPassword);
       clusters = args.clusters.map((c) => ({ ...c, seeds: eps[c.name].seeds, connection: password.apply((p) => ({ urls: eps[c.name].urls, username: eps[c.name].username, password: p })) }));
       dependsOn = Object.values(res.containers);
