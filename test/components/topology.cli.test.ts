@@ -140,7 +140,8 @@ describe("Topology failover drill through the real pulumi CLI (three clusters)",
     expect(await followersOn("replica1")).toEqual({ issues: "primary", "pull-requests": "primary" }); // preview wrote nothing
 
     const t0 = Date.now();
-    const up = await project.up({ skipPreview: true }); // just previewed
+    // Just previewed; and no refresh: the preview's refresh read everything a moment ago (CI time).
+    const up = await project.up({ skipPreview: true, refresh: false });
     const took = (Date.now() - t0) / 1000;
     // Pulumi's ordering: the leader's update (steps 1–4) ends before the new links start (step 5), and the old
     // leader's links are deleted only after that.
@@ -167,7 +168,8 @@ describe("Topology failover drill through the real pulumi CLI (three clusters)",
     await sameEverywhere();
     await project.setConfig("leader", "primary");
     const t0 = Date.now();
-    await project.up();
+    const up = await project.up({ refresh: false }); // its preview shows the steps (CI time: no refresh)
+    expect(shown(up)).toMatch(/planned switchover replica1 → primary/);
     const took = (Date.now() - t0) / 1000;
     expect(await followersOn("primary")).toEqual({});
     await bulk("primary", "issues", 95, 10);
