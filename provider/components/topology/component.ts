@@ -25,6 +25,7 @@ export interface TopologyClusterArgs {
   version?: string;
 }
 
+/** Inputs of a Topology: the clusters, which one leads, the application's index patterns, and the failover flags. */
 export interface TopologyArgs {
   /** One cluster per application replica (at least two). The shape (names, leader, patterns) must be plain values. */
   clusters: TopologyClusterArgs[];
@@ -32,6 +33,7 @@ export interface TopologyArgs {
   leader: string;
   /** Leader index patterns the application owns, e.g. ["issues", "pull-requests", "wikis-*"]. */
   indexPatterns: string[];
+  /** Leader index patterns never replicated, even when they match `indexPatterns`. */
   exclusionPatterns?: string[];
   /**
    * The application has stopped writing to the old leader. Without it a planned switchover blocks writes on the old
@@ -46,6 +48,7 @@ export interface TopologyArgs {
   failback?: FailbackDeclaration;
   /** "existing" (default: `connection` and `seeds` per cluster) or "docker" (one container per cluster, @pulumi/docker). */
   backend?: "existing" | "docker";
+  /** Backend "docker": version, image, heap, ports, network of the containers. */
   docker?: DockerBackendInputs;
   /** Backend "docker": the `elastic` user's password (a secret). */
   dockerPassword?: pulumi.Input<string>;
@@ -83,7 +86,9 @@ class TopologyLeader extends pulumi.dynamic.Resource {
  *     after everything else (Pulumi deletes removed resources last) and find nothing left to release.
  */
 export class Topology extends pulumi.ComponentResource {
+  /** The declared leader. */
   readonly leader: string;
+  /** The ReplicationLinks from the leader to every other (available) cluster. */
   readonly links: ReplicationLink[];
   /** Health per link, "<leader> → <cluster>": one line each. */
   readonly health: pulumi.Output<Record<string, string>>;

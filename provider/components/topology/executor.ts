@@ -50,10 +50,15 @@ export interface TopologyStateInputs {
   work?: boolean;
 }
 
+/** The last leader change a Topology performed (its `lastFailover` output). */
 export interface FailoverRecord {
+  /** "switchover": the old leader answered (planned); "failover": it did not (unplanned). */
   mode: "switchover" | "failover";
+  /** The previous leader. */
   from: string;
+  /** The new leader. */
   to: string;
+  /** When the steps finished (ISO 8601). */
   at: string;
   /** Seconds the steps took (phases 1–4 and 6). */
   seconds: number;
@@ -61,8 +66,11 @@ export interface FailoverRecord {
   waitSeconds?: number;
   /** Unplanned failover: operations the new leader lacked at promotion (the possible loss); undefined = unknown. */
   possibleLossOps?: number;
+  /** Unplanned failover: the lag at promotion per index (null = unknown). */
   lossByIndex?: Record<string, number | null>;
+  /** Whether the declaration said the application had stopped writing (then no write block was set). */
   writesStopped: boolean;
+  /** Number of steps performed. */
   steps: number;
 }
 
