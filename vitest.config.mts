@@ -15,8 +15,19 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/unit/**", "test/ccr/unit/**", "**/node_modules/**"],
+          exclude: ["test/unit/**", "test/ccr/unit/**", "test/docker/**", "test/examples/policy-pack.test.ts", "**/node_modules/**"],
           globalSetup: ["test/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 400_000,
+        },
+      },
+      {
+        // Run once by scripts/test.sh, not per CCR_ES_VERSION: the Docker backend on a real engine (one Elasticsearch
+        // version, CCR_DOCKER_ES_VERSION, default 9), and the policy pack's preview (the real CLI, no cluster).
+        test: {
+          name: "once",
+          include: ["test/docker/**/*.test.ts", "test/examples/policy-pack.test.ts"],
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 400_000,

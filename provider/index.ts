@@ -24,6 +24,7 @@ export type { Args } from "./resources/args";
 export type { TuningInputs } from "./core/tuning";
 export type { AdoptMode, AdoptedOnDestroy } from "./core/adoption";
 export { CONFIG_NAMESPACE } from "./client/connection";
+export { ccrVersionProblem } from "./version-rule";
 export { ReplicationLink, ReplicationLinkArgs } from "./components/replication-link/component";
 export type { LinkedFollower, LinkHealth, FollowerHealth, ShardHealth, ReleasePolicy } from "./components/replication-link/types";
 export { Topology, TopologyArgs, TopologyClusterArgs } from "./components/topology/component";

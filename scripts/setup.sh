@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) set-up of everything the tests and the main job need, on a fresh machine:
-# npm packages, the compiled library, the Elasticsearch distributions (Maven Central) and the Pulumi CLI (Go).
+# npm packages, the compiled library, the Elasticsearch distributions (Maven Central), the Pulumi CLI (Go) and the
+# Docker proof's engine and image (scripts/docker-setup.sh; CCR_DOCKER=0 skips it).
 # Caches outside the repository are reused when present. `npm run setup` runs only this.
 # Elasticsearch versions set up: CCR_ES_VERSIONS ("8 9"), else CCR_ES_VERSION (one version), else both 8 and 9.
 #   bash scripts/setup.sh --versions   prints the versions it would set up, and does nothing else
@@ -41,4 +42,16 @@ done
 
 say "Pulumi CLI"
 bash scripts/build-pulumi.sh >/dev/null
+# The workflow linter the tests run on docs/ci/github-actions.yml (a Go build; cached by version).
+say "actionlint"
+bash scripts/build-actionlint.sh >/dev/null
+
+# The Docker proof (test/docker): docker.io, our own dockerd and the local Elasticsearch image (one version:
+# CCR_DOCKER_ES_VERSION, default 9). It needs root and apt; CCR_DOCKER=0 skips it, said out loud.
+if [ "${CCR_DOCKER:-1}" = 0 ]; then
+  say "Docker proof set-up skipped (CCR_DOCKER=0): test/docker cannot run"
+else
+  say "Docker engine and local Elasticsearch image"
+  bash scripts/docker-setup.sh
+fi
 say "done"

@@ -134,7 +134,10 @@ export class PulumiProject {
 
   refresh(o: OperationOptions = {}): Promise<OperationResult> {
     const args = o.previewOnly ? ["--preview-only"] : ["--yes", ...(o.skipPreview ? ["--skip-preview"] : [])];
-    return this.operation("refresh", [...args, ...(o.expectNoChanges ? ["--expect-no-changes"] : [])], o);
+    // The offline environment sets PULUMI_SKIP_CONFIRMATIONS, which the CLI takes as `--yes`, and `refresh` refuses
+    // `--yes` with `--preview-only` ("cannot be used together"): turn it off for the preview-only refresh.
+    const env: Record<string, string> = o.previewOnly ? { PULUMI_SKIP_CONFIRMATIONS: "false" } : {};
+    return this.operation("refresh", [...args, ...(o.expectNoChanges ? ["--expect-no-changes"] : [])], o, env);
   }
 
   destroy(o: OperationOptions = {}): Promise<OperationResult> {
@@ -165,12 +168,12 @@ export class PulumiProject {
    * Runs an engine operation with `--event-log`, the engine's own JSON record of every step and of the summary (the
    * same events the Automation API reads), and keeps the human display (with `--diff`) as the output.
    */
-  private async operation(cmd: string, args: string[], o: OperationOptions): Promise<OperationResult> {
+  private async operation(cmd: string, args: string[], o: OperationOptions, env: Record<string, string> = {}): Promise<OperationResult> {
     const log = path.join(this.o.env.stateDir, `events-${process.pid}-${++this.seq}.jsonl`);
     const r = await this.cli([cmd, ...args, "--non-interactive", "--color", "never", "--event-log", log, ...this.stackArgs()], {
       allowFailure: true, stream: true,
       // `--event-log` exists only with PULUMI_DEBUG_COMMANDS set (the Automation API sets it for the same flag).
-      env: { PULUMI_DEBUG_COMMANDS: "true" },
+      env: { PULUMI_DEBUG_COMMANDS: "true", ...env },
     });
     const events = readEvents(log);
     fs.rmSync(log, { force: true });
