@@ -1,44 +1,66 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ReplicationLink } from "pulumi-elasticsearch-ccr";
+import { Topology } from "pulumi-elasticsearch-ccr";
 
 /**
  * The local clusters this program expects when `npm run main` runs it (scripts/main.ts starts one single-node cluster
  * per name and sets `<name>Url` and `<name>Seeds` in the stack config). Against your own clusters, set those keys
- * yourself.
+ * yourself (and `clusters` if yours have other names).
  */
-export const LOCAL_CLUSTERS = ["leader", "follower"] as const;
+export const LOCAL_CLUSTERS = ["primary", "replica1", "replica2"] as const;
 
 /**
- * The top-level program: one leader cluster replicated to one follower cluster by a ReplicationLink, which
- *  - owns the remote cluster link on the follower (pointing at the leader's transport address);
- *  - follows every leader index that already exists and matches (auto-follow alone never picks those up), then
- *    installs the auto-follow pattern for the indexes created from now on, in the race-free order;
- *  - owns what its pattern creates, so destroy removes those followers too (keeping their data) and never touches
- *    the leader.
+ * The top-level program: a GitHub-Enterprise-Server-like topology. One independent single-node cluster per
+ * application replica (a primary and two replicas), the primary leading, a Topology that
+ *  - gives every cluster a remote-cluster alias for every other one (any of them can take over);
+ *  - links the leader to every other cluster with a ReplicationLink: existing leader indexes are followed, new ones
+ *    auto-followed, race-free; destroy keeps every follower's data and never touches the leader's;
+ *  - reports health per link, the safe upgrade order (followers first, the leader last) and version violations;
+ *  - makes a switchover one config change: `pulumi config set leader replica1` then `pulumi up` (README).
  *
  * Config (namespace of this project, `pulumi config set ...`):
- *   followerUrl     HTTP URL of the follower cluster
- *   leaderUrl       HTTP URL of the leader cluster (read only: listing its indexes, also during preview)
- *   leaderSeeds     leader transport address(es), comma-separated host:port
- *   indexPatterns   comma-separated leader index patterns the application owns (default "*")
+ *   clusters         comma-separated cluster names (default primary,replica1,replica2)
+ *   <name>Url        HTTP URL of each cluster;  <name>Seeds  its transport address(es), comma-separated host:port
+ *   <name>Username / <name>Password   optional basic-auth credentials (set the password with --secret)
+ *   leader           the cluster that takes the application's writes (default primary)
+ *   indexPatterns    comma-separated index patterns the application owns (default issues*,pull-requests*,wikis*)
+ *   writesStopped    true when the application has stopped writing to the old leader before a switchover
+ *   unavailable      comma-separated clusters known to be down (an unplanned failover: `unavailable primary`)
+ *   catchUpTimeoutSeconds, failbackDiscard (JSON [{cluster, index, docs}]), maxReadRequestOperationCount
  */
-export function replicationProgram(): Record<string, pulumi.Output<unknown>> {
+export function topologyProgram(): Record<string, pulumi.Output<unknown> | unknown> {
   const cfg = new pulumi.Config();
   const list = (key: string, dflt = "") => (cfg.get(key) ?? dflt).split(",").map((s) => s.trim()).filter(Boolean);
-  const follower = { urls: [cfg.require("followerUrl")] };
-  const leader = { urls: [cfg.require("leaderUrl")] };
+  const names = list("clusters", LOCAL_CLUSTERS.join(","));
+  const batch = cfg.getNumber("maxReadRequestOperationCount");
 
-  const link = new ReplicationLink("app", {
-    remote: { alias: cfg.get("remoteAlias") ?? "leader", mode: "sniff", seeds: list("leaderSeeds"), skipUnavailable: false },
-    connection: follower,
-    leaderConnection: leader,
-    leaderIndexPatterns: list("indexPatterns", "*"),
-    deletePolicy: "keep",
+  const topology = new Topology("app", {
+    clusters: names.map((name) => {
+      const username = cfg.get(`${name}Username`);
+      return {
+        name,
+        seeds: list(`${name}Seeds`),
+        connection: username
+          ? pulumi.all([cfg.requireSecret(`${name}Password`)]).apply(([password]) => ({ urls: [cfg.require(`${name}Url`)], username, password }))
+          : { urls: [cfg.require(`${name}Url`)] },
+      };
+    }),
+    leader: cfg.get("leader") ?? "primary",
+    indexPatterns: list("indexPatterns", "issues*,pull-requests*,wikis*"),
+    writesStopped: cfg.getBoolean("writesStopped") ?? false,
+    unavailable: list("unavailable"),
+    ...(cfg.getNumber("catchUpTimeoutSeconds") ? { catchUpTimeoutSeconds: cfg.getNumber("catchUpTimeoutSeconds") } : {}),
+    ...(cfg.get("failbackDiscard") ? { failback: { discard: cfg.requireObject<Array<{ cluster: string; index: string; docs?: number }>>("failbackDiscard") } } : {}),
+    ...(batch ? { linkTuning: { maxReadRequestOperationCount: batch } } : {}),
   });
 
   return {
-    summary: link.summary,
-    followers: link.followerHealth.apply((rows) => Object.fromEntries(rows.map((f) => [f.name, { status: f.status, lag: f.lag }]))),
-    autoFollowErrors: link.health.apply((h) => h.autoFollowErrors),
+    leader: topology.leader,
+    health: topology.health,
+    upgradeOrder: topology.upgradeOrder,
+    upgradeProcedure: topology.upgradeProcedure,
+    violations: topology.violations,
+    versions: topology.versions,
+    plan: topology.plan,
+    lastFailover: topology.lastFailover,
   };
 }

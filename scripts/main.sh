@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's main job: set-up, then two local clusters and `pulumi up` of the top-level program.
+# The README's main job: set-up, then three local clusters (primary, replica1, replica2) and `pulumi up` of the top-level program.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The main job uses the existing-clusters backend: no Docker set-up unless asked for (CCR_DOCKER=1).

@@ -10,14 +10,16 @@ import { autoFollowPatternProvider } from "../resources/auto-follow-pattern/prov
 import { followerIndexProvider } from "../resources/follower-index/provider";
 import { remoteClusterProvider } from "../resources/remote-cluster/provider";
 import { LINK_KIND, replicationLinkProvider } from "../components/replication-link/provider";
+import { TOPOLOGY_KIND, topologyProvider } from "../components/topology/executor";
 
-export type ResourceKind = "RemoteCluster" | "FollowerIndex" | "AutoFollowPattern" | typeof LINK_KIND;
+export type ResourceKind = "RemoteCluster" | "FollowerIndex" | "AutoFollowPattern" | typeof LINK_KIND | typeof TOPOLOGY_KIND;
 
 const PROVIDERS: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   RemoteCluster: remoteClusterProvider,
   FollowerIndex: followerIndexProvider,
   AutoFollowPattern: autoFollowPatternProvider,
   [LINK_KIND]: replicationLinkProvider,
+  [TOPOLOGY_KIND]: topologyProvider,
 };
 
 export function provider(kind: string): pulumi.dynamic.ResourceProvider {

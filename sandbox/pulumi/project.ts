@@ -35,6 +35,11 @@ export interface OperationResult extends CliResult {
   steps: EngineStep[];
   /** Error-severity diagnostics of the engine and the program. */
   errors: string[];
+  /**
+   * Every step's start ("pre", `resourcePreEvent`) and end ("done", `resOutputsEvent`) in the order the engine
+   * reported them: a step that starts after another's end was ordered after it (dependencies, replace order).
+   */
+  timeline: Array<{ at: "pre" | "done"; op: string; urn: string }>;
 }
 
 export interface OperationOptions {
@@ -177,6 +182,10 @@ export class PulumiProject {
       changes: summaryOf(events),
       steps: events.flatMap((e) => (e.resourcePreEvent ? [e.resourcePreEvent.metadata as EngineStep] : [])),
       errors: events.flatMap((e) => (e.diagnosticEvent && e.diagnosticEvent.severity === "error" ? [String(e.diagnosticEvent.message).trim()] : [])),
+      timeline: events.flatMap((e) => {
+        const m = (e.resourcePreEvent ?? e.resOutputsEvent)?.metadata;
+        return m ? [{ at: e.resourcePreEvent ? "pre" as const : "done" as const, op: String(m.op), urn: String(m.urn) }] : [];
+      }),
     };
     if (r.code !== 0 && !o.allowFailure) {
       throw new Error(`pulumi ${cmd} failed (exit ${r.code}) in ${this.dir}:\n${result.errors.join("\n") || tail(r.stdout + r.stderr)}`);

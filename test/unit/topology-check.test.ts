@@ -136,7 +136,7 @@ describe("topology check", () => {
     const v = with_(docker, { clusters: [{ name: "primary", version: "9.4.3" }, { name: "replica-1", version: "9.4.1" }] });
     expect(checkTopology(v)).toEqual([{
       property: "clusters[1].version",
-      reason: expect.stringMatching(/^"replica-1" \(9\.4\.1\) cannot follow "primary" \(9\.4\.3\): .*including the patch number.*; upgrade "replica-1" first/),
+      reason: expect.stringMatching(/^"replica-1" \(9\.4\.1\) cannot follow "primary" \(9\.4\.3\): .*including the patch level.*; upgrade "replica-1" first/),
     }]);
     expect(checkTopology(with_(docker, { clusters: [{ name: "primary", version: "9.4.3" }, { name: "replica-1", version: "9.4.4" }] }))).toEqual([]);
   });

@@ -6,7 +6,7 @@ import {
   upgradeViolations,
 } from "../../provider/components/topology/plan";
 import type { ReplicationEdge, TopologyDeclaration } from "../../provider/components/topology/types";
-import { ccrPairProblem, versionPairProblem } from "../../provider/components/topology/versions";
+import { followerVersionProblem as ccrPairProblem, namedFollowerVersionProblem as versionPairProblem } from "../../provider/core/version";
 
 const edge = (from: string, to: string, indexPatterns = ["app-*"], followIndexPattern = "{{leader_index}}"): ReplicationEdge =>
   ({ from, to, indexPatterns, exclusionPatterns: [], followIndexPattern });
@@ -154,17 +154,16 @@ describe("version rule (follower ≥ leader including patch, within the matrix)"
     ["9.4.3", "9.4.3", undefined],
     ["9.4.3", "9.4.4", undefined],
     ["9.4.3", "9.5.0", undefined],
-    ["9.4.3", "9.4.1", /same or a newer version.*9\.4\.1 < 9\.4\.3/],
+    ["9.4.3", "9.4.1", /same or a newer version.*including the patch level \(9\.4\.1 < 9\.4\.3\)/],
     ["9.0.0", "8.19.21", /same or a newer/],
     ["8.19.21", "9.5.4", undefined],
     ["8.18.2", "9.0.1", undefined],
-    ["8.18.2", "9.1.0", /needs an 8\.19 leader/],
-    ["8.17.0", "9.0.0", /needs an 8\.18 or 8\.19 leader/],
+    ["8.18.2", "9.1.0", /only connects to 8\.19 nodes/],
+    ["8.17.0", "9.0.0", /9\.0 also to 8\.18/],
     ["7.17.20", "8.15.0", undefined],
-    ["7.16.3", "8.0.0", /must be 7\.17/],
-    ["7.17.20", "9.0.0", /cannot be followed by 9\.x/],
-    ["6.8.0", "6.8.0", /outside Elastic's CCR compatibility matrix/],
-    ["9.5.4", "10.0.0", /outside/],
+    ["7.16.3", "8.0.0", /only a 7\.17 leader/],
+    ["7.17.20", "9.0.0", /does not span two majors/],
+    ["9.5.4", "10.0.0", /not covered by Elastic's CCR compatibility matrix/],
   ])("leader %s, follower %s", (l, f, want) => {
     const p = ccrPairProblem(v(l), v(f));
     if (want === undefined) expect(p).toBeUndefined();
@@ -204,7 +203,7 @@ describe("upgrade violations on refresh", () => {
 
   it("matrix problems that are not an ordering mistake are reported as they are", () => {
     const [v] = upgradeViolations([edge("old", "new")], { old: "8.17.0", new: "9.1.0" });
-    expect(v.message).toMatch(/needs an 8\.19 leader/);
+    expect(v.message).toMatch(/only connects to 8\.19 nodes/);
     expect(v.message).not.toMatch(/upgraded before/);
   });
 });

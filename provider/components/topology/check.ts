@@ -6,10 +6,10 @@ import { checkConnection } from "../../client/connection";
 import { Failures, type CheckFailure } from "../../core/check";
 import { followIndexPatternProblem, indexNameProblem, LEADER_INDEX_PLACEHOLDER, remoteAliasProblem } from "../../core/names";
 import { containsUnknown, isUnknown } from "../../core/unknown";
-import { parseVersion } from "../../core/version";
+import { namedFollowerVersionProblem, parseVersion } from "../../core/version";
 import { describeCollision, findLoops, findNameCollisions, formatLoop, topologyLinks } from "./plan";
 import { PASSWORD_ENV, type TopologyDeclaration } from "./types";
-import { versionPairProblem } from "./versions";
+
 
 const HEAP = /^\d+[kmg]$/i;
 /** Failures that leave the link graph unreadable (the loop, collision and version checks then wait for a fix). */
@@ -120,7 +120,7 @@ export function checkTopology(inputs: unknown): CheckFailure[] {
       const e = edges.find((x) => x.to === c.name);
       const up = e && decl.clusters.find((x) => x.name === e.from);
       const uv = up && version(up);
-      const problem = v && uv ? versionPairProblem(up!.name, uv, c.name, v) : undefined;
+      const problem = v && uv ? namedFollowerVersionProblem(up!.name, uv, c.name, v) : undefined;
       if (problem) f.add(`clusters[${i}].version`, `${problem}; upgrade "${c.name}" first (followers first, the leader last)`);
     });
   }

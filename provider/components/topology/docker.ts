@@ -5,7 +5,7 @@
  * handed to the Docker Engine API (`engineCreateRequest`) in a real-engine test; `declareDockerTopology` is the thin
  * layer that turns the spec into `@pulumi/docker` resources.
  */
-import * as docker from "@pulumi/docker";
+import type * as dockerTypes from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PASSWORD_ENV, type DockerBackendInputs, type TopologyDeclaration } from "./types";
 
@@ -144,10 +144,10 @@ export function engineCreateRequest(c: ContainerSpec, password: string): { name:
 }
 
 export interface DockerTopologyResources {
-  network: docker.Network;
-  images: Record<string, docker.RemoteImage>;
-  volumes: Record<string, docker.Volume>;
-  containers: Record<string, docker.Container>;
+  network: dockerTypes.Network;
+  images: Record<string, dockerTypes.RemoteImage>;
+  volumes: Record<string, dockerTypes.Volume>;
+  containers: Record<string, dockerTypes.Container>;
 }
 
 /**
@@ -158,17 +158,21 @@ export interface DockerTopologyResources {
 export function declareDockerTopology(
   name: string, spec: DockerTopologySpec, password: pulumi.Input<string>, opts: pulumi.CustomResourceOptions = {},
 ): DockerTopologyResources {
+  // Loaded when a Docker topology is declared: @pulumi/docker is an optional peer dependency, so the library (and an
+  // existing-clusters topology) loads without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const docker = require("@pulumi/docker") as typeof dockerTypes;
   const network = new docker.Network(`${name}-network`, {
     name: spec.network.name,
     driver: spec.network.driver,
     labels: toLabels(spec.network.labels),
   }, opts);
-  const images: Record<string, docker.RemoteImage> = {};
+  const images: Record<string, dockerTypes.RemoteImage> = {};
   spec.pull.forEach((ref, i) => {
     images[ref] = new docker.RemoteImage(`${name}-image${spec.pull.length > 1 ? `-${i}` : ""}`, { name: ref, keepLocally: true }, opts);
   });
-  const volumes: Record<string, docker.Volume> = {};
-  const containers: Record<string, docker.Container> = {};
+  const volumes: Record<string, dockerTypes.Volume> = {};
+  const containers: Record<string, dockerTypes.Container> = {};
   const secretPassword = pulumi.secret(password);
   for (const c of spec.containers) {
     // retainOnDelete: `pulumi destroy` (or dropping a replica) must not delete a cluster's data, which may be the

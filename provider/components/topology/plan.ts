@@ -4,11 +4,12 @@
  * observations come in as data, the decisions go out as data.
  */
 import { LEADER_INDEX_PLACEHOLDER } from "../../core/names";
+import { namedFollowerVersionProblem } from "../../core/version";
 import type {
   FailoverInput, FailoverPlan, FailoverStep, ObservedCluster, ObservedFollower, PromoteOp, ReplicationEdge,
   TopologyDeclaration,
 } from "./types";
-import { versionPairProblem } from "./versions";
+
 
 export const DEFAULT_FOLLOW_INDEX_PATTERN = LEADER_INDEX_PLACEHOLDER;
 export const DEFAULT_CATCH_UP_TIMEOUT_SECONDS = 300;
@@ -214,7 +215,7 @@ export function upgradeViolations(edges: readonly ReplicationEdge[], versions: R
     const fv = versions[e.to];
     if (lv === undefined || fv === undefined || seen.has(`${e.from}\u0000${e.to}`)) continue;
     seen.add(`${e.from}\u0000${e.to}`);
-    const p = versionPairProblem(e.from, lv, e.to, fv);
+    const p = namedFollowerVersionProblem(e.from, lv, e.to, fv);
     if (p === undefined) continue;
     const older = /^\d+\.\d+\.\d+/.test(lv) && /^\d+\.\d+\.\d+/.test(fv) && p.includes("same or a newer version");
     out.push({

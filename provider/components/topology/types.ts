@@ -58,17 +58,26 @@ export interface ReplicationEdge {
   followIndexPattern: string;
 }
 
+/** Failback after an unplanned failover: which regular indexes of a former leader may be discarded. */
 export interface FailbackDeclaration {
   /**
    * Indexes to discard, by cluster. `docs`, when given, must equal the observed document count, so an index that
    * took writes after the declaration was written is not discarded by surprise.
    */
-  discard: Array<{ cluster: string; index: string; docs?: number }>;
+  discard: Array<{
+    /** The former leader holding the index. */
+    cluster: string;
+    /** The regular index to replace by a follower of the leader. */
+    index: string;
+    /** The document count the preview showed; the index is discarded only while it still holds exactly that many. */
+    docs?: number;
+  }>;
 }
 
 /** The official image reads the `elastic` user's bootstrap password from this variable. */
 export const PASSWORD_ENV = "ELASTIC_PASSWORD";
 
+/** The Docker backend: one single-node Elasticsearch container per cluster, on one network. */
 export interface DockerBackendInputs {
   /** Elasticsearch version of the image, e.g. "9.5.4". */
   version: string;
