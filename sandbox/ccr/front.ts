@@ -173,6 +173,7 @@ function restoreDelay(o: CcrFrontOptions["restoreDelayMs"]): (index: string) => 
  */
 async function serveMetadataRead(req: http.IncomingMessage, res: http.ServerResponse, read: MetadataRead, url: URL, node: EsNode, layer: CcrLayer): Promise<void> {
   await readBody(req);
+  await layer.registrationsSettled();
   const [r, scope] = await Promise.all([
     forwardBuffered(req, node.httpUrl, Buffer.alloc(0)),
     node.request("GET", scopeRequest(read, url.searchParams)),

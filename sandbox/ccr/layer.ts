@@ -33,6 +33,17 @@ export class CcrLayer {
   readonly state: CcrState;
   private loops = new Map<string, FollowLoop>();
   private starting = new Set<string>();
+  /**
+   * Follower creations between the node's index PUT and the follower's registration. In Elasticsearch the restore
+   * puts the index into the cluster state together with its CCR metadata, so no reader ever sees a follower-to-be
+   * as a regular index; here they are two steps, so metadata and `_ccr` reads wait for this window to close.
+   */
+  private registering = new Set<Promise<unknown>>();
+
+  /** Resolves once no follower is half-registered (see `registering`). */
+  async registrationsSettled(): Promise<void> {
+    while (this.registering.size) await Promise.allSettled([...this.registering]);
+  }
   private saveTimer?: NodeJS.Timeout;
   private afTimer?: NodeJS.Timeout;
   private afRunning?: Promise<void>;
@@ -231,18 +242,14 @@ export class CcrLayer {
       if (d.status !== 200) throw new EsHttpError(d.status, d.body);
     }
     const fsettings = { ...copyableLeaderSettings(li.settings ?? {}), ...overrides };
-    const c = await this.o.node.request("PUT", `/${enc(index)}?wait_for_active_shards=0`, { settings: fsettings, mappings: li.mappings ?? {} });
-    if (c.status !== 200) throw new EsHttpError(c.status, c.body);
-    const created = await this.requireLocalIndex(index);
-    const f: FollowerState = {
-      index, uuid: created.uuid, remote_cluster: alias, leader_index: leader, leader_uuid: li.uuid, shards: li.shards,
-      ...(li.historyUuids ? { leader_history_uuids: li.historyUuids } : {}),
-      params, active: false, checkpoints: Array(li.shards).fill(-1), leader_mapping_version: li.mappingVersion,
-      follower_mapping_version: 1, follower_settings_version: 1, follower_aliases_version: 1, created_at: Date.now(),
-      ...(autoFollowedBy ? { auto_followed_by: autoFollowedBy } : {}),
-    };
-    this.state.followers[index] = f;
-    this.saveNow();
+    const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy);
+    this.registering.add(registration);
+    let f: FollowerState;
+    try {
+      f = await registration;
+    } finally {
+      this.registering.delete(registration);
+    }
     // The restore takes a retention lease on every leader shard (CcrRepository), keyed by both clusters' indexes.
     await this.leaderLease("add", f, remote);
     const startFollowing = async () => {
@@ -263,6 +270,23 @@ export class CcrLayer {
     };
     if (wait) await startFollowing();
     else startFollowing().catch((e) => this.o.log(`ccr ${index}: start of following failed (logged only, as ES does): ${(e as Error).message}`));
+    return f;
+  }
+
+  /** Creates the follower's index on the node and registers it at once (one step in Elasticsearch's restore). */
+  private async registerFollower(index: string, alias: string, leader: string, li: Awaited<ReturnType<CcrLayer["leaderInfo"]>>, fsettings: Record<string, unknown>, params: FollowParams, autoFollowedBy?: string): Promise<FollowerState> {
+    const c = await this.o.node.request("PUT", `/${enc(index)}?wait_for_active_shards=0`, { settings: fsettings, mappings: li.mappings ?? {} });
+    if (c.status !== 200) throw new EsHttpError(c.status, c.body);
+    const created = await this.requireLocalIndex(index);
+    const f: FollowerState = {
+      index, uuid: created.uuid, remote_cluster: alias, leader_index: leader, leader_uuid: li.uuid, shards: li.shards,
+      ...(li.historyUuids ? { leader_history_uuids: li.historyUuids } : {}),
+      params, active: false, checkpoints: Array(li.shards).fill(-1), leader_mapping_version: li.mappingVersion,
+      follower_mapping_version: 1, follower_settings_version: 1, follower_aliases_version: 1, created_at: Date.now(),
+      ...(autoFollowedBy ? { auto_followed_by: autoFollowedBy } : {}),
+    };
+    this.state.followers[index] = f;
+    this.saveNow();
     return f;
   }
 
@@ -377,6 +401,7 @@ export class CcrLayer {
   }
 
   async followInfo(expr: string): Promise<Reply> {
+    await this.registrationsSettled();
     const names = await this.resolveExpr(expr);
     const out = [];
     for (const n of names) {
@@ -423,6 +448,7 @@ export class CcrLayer {
    * `_ccr/info`, by contrast, resolves with STRICT_EXPAND_OPEN_CLOSED (followInfo above): `_all` skips hidden ones.
    */
   async followStats(expr: string): Promise<Reply> {
+    await this.registrationsSettled();
     await this.checkLicense();
     const requested = expr.split(",");
     const all = requested.length === 1 && (requested[0] === "_all" || requested[0] === "*");
@@ -434,6 +460,7 @@ export class CcrLayer {
   }
 
   async globalStats(): Promise<Reply> {
+    await this.registrationsSettled();
     await this.checkLicense();
     const now = Date.now();
     return ok({
