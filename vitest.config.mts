@@ -12,10 +12,21 @@ export default defineConfig({
         },
       },
       {
+        // Runs the real Pulumi CLI but no cluster (bad input is refused before any request, whatever the version):
+        // once per `npm test`, not once per Elasticsearch version (scripts/test.sh).
+        test: {
+          name: "no-cluster",
+          include: ["test/bad-input/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/unit/**", "test/ccr/unit/**", "**/node_modules/**"],
+          exclude: ["test/unit/**", "test/ccr/unit/**", "test/bad-input/**", "**/node_modules/**"],
           globalSetup: ["test/support/global-setup.ts"],
           fileParallelism: false,
           testTimeout: 300_000,

@@ -16,6 +16,8 @@ npm run --silent docs >/dev/null
 say "unit tests"
 npx vitest run --project unit
 status=0
+say "no-cluster tests (the real CLI, no Elasticsearch: once, not per version)"
+npx vitest run --project no-cluster || status=1
 for v in ${CCR_ES_VERSIONS:-8 9}; do
   t1=$(date +%s)
   say "integration tests on CCR_ES_VERSION=$v"
