@@ -23,10 +23,23 @@ export default defineConfig({
         },
       },
       {
+        // The fault matrix (test/faults/fault-matrix.test.ts), run on demand, not by `npm test` yet: its first run
+        // (8.19.21) found a defect that is not fixed (a lost answer to PUT follow, through the CLI, leaves the index a
+        // regular one that every later up refuses), and each run takes ~30 min on a loaded machine (README).
+        test: {
+          name: "faults",
+          include: ["test/faults/fault-matrix.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 400_000,
+        },
+      },
+      {
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/unit/**", "test/ccr/unit/**", "test/bad-input/**", "**/node_modules/**"],
+          exclude: ["test/unit/**", "test/ccr/unit/**", "test/bad-input/**", "test/faults/fault-matrix.test.ts", "**/node_modules/**"],
           globalSetup: ["test/support/global-setup.ts"],
           fileParallelism: false,
           testTimeout: 300_000,
