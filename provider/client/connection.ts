@@ -151,6 +151,30 @@ function urlProblem(f: Failures, property: string, u: unknown): void {
   if (url.username || url.password) f.add(property, `${property} must not contain credentials; use connection.username/password or apiKey (as secrets)`);
 }
 
+/**
+ * Check-time validation of the connection a resource will really use: its own `connection` merged with the stack
+ * config defaults (`configure`). Without this, a missing URL or a bad stack-config value (e.g. credentials in
+ * `elasticsearch-ccr:urls`) would pass the preview and only fail `up`. Failures of the resource's own input are
+ * left to checkConnection; unknown values (computed during a preview) are skipped.
+ */
+export function checkEffectiveConnection(f: Failures, own: unknown, stack: ConnectionInputs, resource: string): void {
+  if (isUnknown(own) || (own !== undefined && own !== null && (typeof own !== "object" || Array.isArray(own)))) return;
+  const c = (own ?? {}) as Record<string, unknown>;
+  if (Object.values(c).some(isUnknown)) return;
+  const fromStack = new Failures();
+  checkConnection(fromStack, stack, CONFIG_NAMESPACE);
+  for (const x of fromStack.list) {
+    // Only what the resource does not override itself.
+    const key = x.property.slice(CONFIG_NAMESPACE.length + 1).replace(/[.[].*$/, "");
+    if (key && c[key] !== undefined && c[key] !== null) continue;
+    f.add("connection", `stack config ${x.reason.replace(`${CONFIG_NAMESPACE}.`, `${CONFIG_NAMESPACE}:`)}; fix it with pulumi config set ${CONFIG_NAMESPACE}:${key || "urls"}, or set connection on the resource`);
+  }
+  const merged = mergeConnection(c as ConnectionInputs, stack);
+  if (!(Array.isArray(merged.urls) && merged.urls.length > 0) && !merged.cloudId && !(Array.isArray(c.urls))) {
+    f.add("connection", `no cluster URL: set connection.urls (or cloudId) on ${resource}, or stack config ${CONFIG_NAMESPACE}:urls`);
+  }
+}
+
 /** Turns merged inputs into a usable connection, or throws a message naming the missing piece. */
 export function resolveConnection(c: ConnectionInputs, resource: string): ResolvedConnection {
   const f = new Failures();

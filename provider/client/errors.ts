@@ -131,7 +131,7 @@ export function fixFor(status: number | undefined, err: EsErrorBody | undefined)
 export function responseError(ctx: ErrorContext, status: number, body: unknown): CcrError {
   const err = errorBody(body);
   const type = err?.type;
-  let reason = err?.reason ?? (typeof body === "string" ? body.slice(0, 300) : undefined);
+  let reason = err?.reason ?? (typeof body === "string" ? textOf(body) : undefined);
   if (err?.caused_by?.reason && err.caused_by.reason !== reason) reason = `${reason ?? ""} (caused by ${err.caused_by.type}: ${err.caused_by.reason})`;
   const fix = fixFor(status, err);
   const msg = `${ctx.resource}: ${ctx.action} failed on cluster ${ctx.cluster}: HTTP ${status}` +
@@ -139,8 +139,24 @@ export function responseError(ctx: ErrorContext, status: number, body: unknown):
   return new CcrError(msg, status, type, reason, fix);
 }
 
+/** A text body (e.g. a proxy's HTML error page) in one short line: the page title, or its text without tags. */
+function textOf(body: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
+  const text = (title ?? body.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  const isHtml = /<html|<!doctype html/i.test(body);
+  return `${isHtml ? "an HTML page, not an Elasticsearch answer: " : ""}${text.slice(0, 200)}${text.length > 200 ? "…" : ""}`;
+}
+
+/** Codes of failures where an answer did arrive but it was not one of Elasticsearch's. */
+const NOT_ELASTICSEARCH = new Set(["DeserializationError", "UNEXPECTED_ANSWER", "PRODUCT_NOT_SUPPORTED"]);
+
 /** Transport failure (no HTTP response). `code` is Node's error code such as ECONNREFUSED. */
 export function connectionError(ctx: ErrorContext, code: string | undefined, detail: string): CcrError {
+  if (code && NOT_ELASTICSEARCH.has(code)) {
+    const fix = "check that the connection URL points at Elasticsearch itself, and that no proxy in between rewrites or replaces its answers";
+    return new CcrError(`${ctx.resource}: ${ctx.action} failed: cluster ${ctx.cluster} sent an answer that is not Elasticsearch's ` +
+      `(${code === "DeserializationError" ? "not valid JSON" : code}: ${detail.slice(0, 300)}). Fix: ${fix}`, undefined, code, detail, fix);
+  }
   const fix = code === "CERT_FINGERPRINT_MISMATCH"
     ? "TLS pinning failed: connection.caFingerprint must be the SHA-256 fingerprint of the cluster's HTTP certificate or of a CA " +
       "certificate the server sends in its chain (e.g. `openssl x509 -noout -fingerprint -sha256 -in http_ca.crt`); if the server " +

@@ -186,6 +186,16 @@ function clientAuth(c: ResolvedConnection) {
   return { username: a.username, password: a.password };
 }
 
+/** What a 2xx body is when it is not a JSON object (undefined: it is one, or there is none). */
+function unexpectedShape(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (Array.isArray(body)) return "a JSON list";
+  if (body === null) return "JSON null";
+  if (typeof body === "string") return `a text body (${JSON.stringify(body.slice(0, 80))}${body.length > 80 ? "…" : ""})`;
+  if (typeof body !== "object") return `a bare JSON ${typeof body}`;
+  return undefined;
+}
+
 /** Maps what the client throws when no HTTP response arrived to our TransportFailure (code + sent). */
 function failureOf(e: unknown): TransportFailure {
   const err = e as Error & { cause?: Tagged };
@@ -239,8 +249,17 @@ export function nodeTransport(c: ResolvedConnection): Transport {
           { method: req.method, path: req.path, querystring: queryOf(req), ...(req.body === undefined ? {} : { body: req.body as Record<string, unknown> }) },
           { meta: true, maxRetries: 0, retryOnTimeout: false, requestTimeout: c.requestTimeoutMs },
         );
-        return { status: r.statusCode ?? 0, body: r.body === "" ? undefined : r.body };
+        const body = r.body === "" ? undefined : r.body;
+        const shape = unexpectedShape(body);
+        // Every API this provider calls answers a JSON object. Anything else with a 2xx (a list, a bare string from a
+        // proxy) read as an object would look like an empty cluster, and a refresh would report objects gone.
+        if (shape && (r.statusCode ?? 0) < 300) {
+          throw new TransportFailure("UNEXPECTED_ANSWER", `HTTP ${r.statusCode} with ${shape} instead of the JSON object Elasticsearch answers; ` +
+            "something between Pulumi and Elasticsearch (a proxy, another service) may have answered", true);
+        }
+        return { status: r.statusCode ?? 0, body };
       } catch (e) {
+        if (e instanceof TransportFailure) throw e;
         if (e instanceof errors.ResponseError) return { status: e.meta.statusCode ?? 0, body: e.meta.body === "" ? undefined : e.meta.body };
         throw failureOf(e);
       }

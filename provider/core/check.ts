@@ -20,6 +20,11 @@ export class Failures {
   /** Required, non-empty string. Returns the value when it is a known string. */
   requireString(property: string, v: unknown, hint: string): string | undefined {
     if (isUnknown(v)) return undefined;
+    if (v !== undefined && v !== null && typeof v !== "string") {
+      // A value of the wrong type was given: "is required" would send the user looking for a missing property.
+      this.add(property, `${property} must be a string, got ${Array.isArray(v) ? "a list" : typeof v} ${JSON.stringify(v)}: ${hint}`);
+      return undefined;
+    }
     if (typeof v !== "string" || v.trim() === "") {
       this.add(property, `${property} is required: ${hint}`);
       return undefined;

@@ -4,7 +4,8 @@ import type { DiffOutcome } from "../core/diff";
 import { clusterMovedProblem, CLUSTER_MOVED_FIX } from "../core/identity";
 import { EsVersion, followerVersionProblem, unsupportedVersionProblem } from "../core/version";
 import { clusterFor, Cluster, SHARED_READ } from "../client/cluster";
-import { ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
+import { checkEffectiveConnection, ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
+import { Failures } from "../core/check";
 import { CcrError, errorBody, ErrorContext, OutcomeUnknown, responseError, stateError } from "../client/errors";
 import { HttpRequest, HttpResponse } from "../client/http";
 import { realSleep, Sleep } from "../client/retry";
@@ -233,7 +234,10 @@ export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.Re
   return {
     check: async (olds, news) => {
       const r = s.check(news, olds && Object.keys(olds).length > 0 ? olds : undefined);
-      return { ...r, inputs: wireSafe(r.inputs) };
+      // The connection it will use includes the stack config, which only the provider process knows (configure).
+      const f = new Failures();
+      checkEffectiveConnection(f, (news as { connection?: unknown }).connection, stackConnection, s.kind);
+      return { ...r, failures: [...r.failures, ...f.list], inputs: wireSafe(r.inputs) };
     },
     diff: async (_id, olds, news) => s.diff(olds as O, news),
     create: async (inputs) => {

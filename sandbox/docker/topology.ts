@@ -93,6 +93,9 @@ function containerNode(c: ContainerSpec, password: string, dir: string, api: Eng
     transportAddress: c.seeds[0], pid: 0, dir, auth, startupMs: 0, request,
     logTail: () => tail,
     stop: async () => {},
+    // The container's life belongs to the engine (the test stops it there), not to the front.
+    kill: async () => { throw new Error(`${c.name}: kill a container through the Docker Engine API, not its EsNode view`); },
+    restart: async () => { throw new Error(`${c.name}: restart a container through the Docker Engine API, not its EsNode view`); },
   };
 }
 

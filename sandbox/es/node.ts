@@ -61,6 +61,13 @@ export interface EsNode {
   startupMs: number;
   request<T = any>(method: string, p: string, body?: unknown, auth?: HttpAuth): Promise<{ status: number; body: T }>;
   logTail(lines?: number): string;
+  /**
+   * Fault injection for tests: SIGKILL of the node's process group (launcher and JVM), no shutdown of any kind; the
+   * data directory stays. Resolves once every process of the group is gone.
+   */
+  kill(): Promise<void>;
+  /** Starts the node again after `kill()`, on the same data, config and ports; resolves when it is ready again. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -148,21 +155,28 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   }
   chownTree(dir, runAs);
   const consoleLog = path.join(dir, "logs", "console.log");
-  const out = fs.openSync(consoleLog, "a");
-  if (runAs.uid !== undefined) fs.fchownSync(out, runAs.uid, runAs.gid!);
   const t0 = Date.now();
   log(`starting ${clusterName} (Elasticsearch ${version}, Java ${jdk.feature}) http=${httpPort} transport=${transportPort}`);
-  // detached: the node gets its own process group, so one kill reaches the launcher and the server JVM.
-  const [cmd, ...args] = [...runAs.prefix, path.join(home, "bin", "elasticsearch")];
-  const child: ChildProcess = spawn(cmd, args, { env, detached: true, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  const pid = child.pid!;
-  track(pid, dir);
+  let pid = 0;
   let exitCode: number | null | undefined;
-  child.on("exit", (code, signal) => {
-    exitCode = code ?? (signal ? -1 : 0);
-  });
-  child.unref();
+  const launch = () => {
+    const out = fs.openSync(consoleLog, "a");
+    if (runAs.uid !== undefined) fs.fchownSync(out, runAs.uid, runAs.gid!);
+    // detached: the node gets its own process group, so one kill reaches the launcher and the server JVM.
+    const [cmd, ...args] = [...runAs.prefix, path.join(home, "bin", "elasticsearch")];
+    const child: ChildProcess = spawn(cmd, args, { env, detached: true, stdio: ["ignore", out, out] });
+    fs.closeSync(out);
+    pid = child.pid!;
+    track(pid, dir);
+    exitCode = undefined;
+    const mine = pid;
+    child.on("exit", (code, signal) => {
+      // The exit of a launch killed earlier must not mark the relaunched node as exited.
+      if (mine === pid) exitCode = code ?? (signal ? -1 : 0);
+    });
+    child.unref();
+  };
+  launch();
   const httpUrl = `${tls ? "https" : "http"}://127.0.0.1:${httpPort}`;
   const ca = tls?.caCertPem;
   const request = <T = any>(method: string, p: string, body?: unknown, a?: HttpAuth) => esRequest<T>(httpUrl, method, p, body, { auth: a ?? auth, ca });
@@ -171,38 +185,44 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
     return main || tailOf(path.join(dir, "logs", "console.log"), lines);
   };
   let stopped = false;
+  const killGroup = async () => {
+    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+    // Death after SIGKILL is asynchronous: wait for the whole group (launcher and server JVM) before removing the
+    // directory it may still write to, or starting it again on the same data.
+    const killDeadline = Date.now() + 10_000;
+    while (groupRunning(pid) && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 100));
+    untrack(pid);
+  };
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     try { process.kill(-pid, "SIGTERM"); } catch { /* already gone */ }
     const deadline = Date.now() + 20_000;
     while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
-    // Death after SIGKILL is asynchronous: wait for the whole group (launcher and server JVM) before removing the
-    // directory it may still write to.
-    const killDeadline = Date.now() + 10_000;
-    while (groupRunning(pid) && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 100));
-    untrack(pid);
+    await killGroup();
     if (!process.env.CCR_KEEP_NODE_DIRS) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
-  const deadline = t0 + (opts.startTimeoutMs ?? 180_000);
-  for (;;) {
-    if (exitCode !== undefined) {
-      const tail = logTail(30);
-      await stop();
-      throw new Error(`Elasticsearch ${version} (${clusterName}) exited with code ${exitCode} during start-up. Last log lines:\n${tail}`);
+  const waitReady = async (since: number) => {
+    const deadline = since + (opts.startTimeoutMs ?? 180_000);
+    for (;;) {
+      if (exitCode !== undefined) {
+        const tail = logTail(30);
+        await stop();
+        throw new Error(`Elasticsearch ${version} (${clusterName}) exited with code ${exitCode} during start-up. Last log lines:\n${tail}`);
+      }
+      if (Date.now() > deadline) {
+        const tail = logTail(30);
+        await stop();
+        throw new Error(`Elasticsearch ${version} (${clusterName}) did not become ready within ${(opts.startTimeoutMs ?? 180_000) / 1000}s. Last log lines:\n${tail}`);
+      }
+      try {
+        const h = await esRequest(httpUrl, "GET", "/_cluster/health?wait_for_status=yellow&timeout=2s", undefined, { auth, timeoutMs: 5_000, ca });
+        if (h.status === 200) break;
+      } catch { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 500));
     }
-    if (Date.now() > deadline) {
-      const tail = logTail(30);
-      await stop();
-      throw new Error(`Elasticsearch ${version} (${clusterName}) did not become ready within ${(opts.startTimeoutMs ?? 180_000) / 1000}s. Last log lines:\n${tail}`);
-    }
-    try {
-      const h = await esRequest(httpUrl, "GET", "/_cluster/health?wait_for_status=yellow&timeout=2s", undefined, { auth, timeoutMs: 5_000, ca });
-      if (h.status === 200) break;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  };
+  await waitReady(t0);
   if ((opts.license ?? "trial") === "trial") {
     const r = await request("POST", "/_license/start_trial?acknowledge=true");
     if (r.status !== 200 || r.body?.trial_was_started !== true) {
@@ -214,7 +234,23 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   log(`${clusterName} ready in ${(startupMs / 1000).toFixed(1)}s at ${httpUrl}`);
   return {
     version, clusterName, httpUrl, httpPort, transportPort, transportAddress: `127.0.0.1:${transportPort}`,
-    pid, dir, auth, bearerToken, startupMs, request, logTail, stop,
+    get pid() {
+      return pid;
+    },
+    dir, auth, bearerToken, startupMs, request, logTail, stop,
+    kill: async () => {
+      if (stopped) throw new Error(`${clusterName} was stopped; kill() is for a running node`);
+      await killGroup();
+      exitCode = -1;
+    },
+    restart: async () => {
+      if (stopped) throw new Error(`${clusterName} was stopped; restart() follows kill()`);
+      if (groupRunning(pid)) throw new Error(`${clusterName} is still running; kill() it first`);
+      const t1 = Date.now();
+      launch();
+      await waitReady(t1);
+      log(`${clusterName} restarted in ${((Date.now() - t1) / 1000).toFixed(1)}s`);
+    },
     ...(tls ? { caCertPem: tls.caCertPem, caFingerprint: tls.caFingerprint, certFingerprint: tls.certFingerprint } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { OfflineEnv, pulumiBinDir } from "./engine";
 
 /**
@@ -52,6 +52,10 @@ export interface OperationOptions {
   previewOnly?: boolean;
   /** Do not throw when the CLI exits non-zero (the result carries the code and output). */
   allowFailure?: boolean;
+  /** Receives the CLI process as soon as it is spawned (e.g. to interrupt it, as a user's Ctrl-C would). */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Extra CLI arguments (e.g. `-v=9 --logtostderr`). */
+  extraArgs?: string[];
 }
 
 export interface PulumiProjectOptions {
@@ -65,10 +69,12 @@ export interface PulumiProjectOptions {
   extraEnv?: Record<string, string>;
 }
 
+/** Event-log file names are unique per process, not per instance: two instances may run operations at once. */
+let eventLogSeq = 0;
+
 export class PulumiProject {
   readonly dir: string;
   readonly stack: string;
-  private seq = 0;
 
   constructor(private readonly o: PulumiProjectOptions) {
     this.dir = o.dir;
@@ -81,9 +87,10 @@ export class PulumiProject {
   }
 
   /** Runs `pulumi <args>` in the project directory; throws with the output on a non-zero exit unless allowed. */
-  async cli(args: string[], opts: { input?: string; allowFailure?: boolean; stream?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
+  async cli(args: string[], opts: { input?: string; allowFailure?: boolean; stream?: boolean; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
     const bin = path.join(pulumiBinDir(), "pulumi");
     const child = spawn(bin, args, { cwd: this.dir, env: { ...process.env, ...this.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    opts.onSpawn?.(child);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -169,9 +176,9 @@ export class PulumiProject {
    * same events the Automation API reads), and keeps the human display (with `--diff`) as the output.
    */
   private async operation(cmd: string, args: string[], o: OperationOptions, env: Record<string, string> = {}): Promise<OperationResult> {
-    const log = path.join(this.o.env.stateDir, `events-${process.pid}-${++this.seq}.jsonl`);
-    const r = await this.cli([cmd, ...args, "--non-interactive", "--color", "never", "--event-log", log, ...this.stackArgs()], {
-      allowFailure: true, stream: true,
+    const log = path.join(this.o.env.stateDir, `events-${process.pid}-${++eventLogSeq}.jsonl`);
+    const r = await this.cli([cmd, ...args, "--non-interactive", "--color", "never", "--event-log", log, ...this.stackArgs(), ...(o.extraArgs ?? [])], {
+      allowFailure: true, stream: true, onSpawn: o.onSpawn,
       // `--event-log` exists only with PULUMI_DEBUG_COMMANDS set (the Automation API sets it for the same flag).
       env: { PULUMI_DEBUG_COMMANDS: "true", ...env },
     });

@@ -92,7 +92,8 @@ describe("serialized provider", () => {
         return { failures: check.failures.map((f) => f.property), id: c.id, status: c.outs.status, diff: d, readStatus: r.props.status, updated: u.outs.maxReadRequestSize };
       `, { ES_URL: server.url });
       expect(JSON.parse(out)).toEqual({
-        failures: ["name"], id: "orders-copy", status: "active", readStatus: "active", updated: "64mb",
+        // No connection and no stack config: check says so too (the connection it would use has no URL).
+        failures: ["name", "connection"], id: "orders-copy", status: "active", readStatus: "active", updated: "64mb",
         diff: { changes: true, replaces: [], deleteBeforeReplace: false },
       });
       expect(es.indices.get("orders-copy")?.follower).toBeUndefined();

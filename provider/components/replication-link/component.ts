@@ -4,9 +4,10 @@ import { CONFIG_NAMESPACE, ConnectionInputs, connectionFromConfig, mergeConnecti
 import { nodeTransport } from "../../client/http";
 import type { TuningInputs } from "../../core/tuning";
 import { Args, MODULE, secretConnection } from "../../resources/args";
+import { checkRemote } from "../../resources/remote-cluster/plan";
 import { RemoteCluster, RemoteClusterArgs } from "../../resources/remote-cluster/resource";
 import { stubProvider } from "../../resources/stub";
-import { changeLines, declarationOf, normalizeLinkInputs } from "./inputs";
+import { changeLines, checkLink, declarationOf, normalizeLinkInputs } from "./inputs";
 import { planLines, planLink, versionRefusal } from "./plan";
 import { followerVersionProblem } from "../../core/version";
 import { LINK_KIND } from "./provider";
@@ -127,7 +128,11 @@ export class ReplicationLink extends pulumi.ComponentResource {
     const { remote: _r, remoteCluster: _a, planInProgram: doPlan, ...rest } = args;
     const resolved = pulumi.all({ ...rest, remoteCluster: alias, patternName: args.patternName ?? name })
       .apply((a) => normalizeLinkInputs(a) as LinkFollowersInputs);
-    this.plan = doPlan === false ? pulumi.output([]) : resolved.apply(async (inputs) => {
+    // Inputs a check will refuse (the link's or its owned remote's): no plan, and so no request to either cluster.
+    const refused = pulumi.all([resolved, args.remote ? pulumi.output({ ...args.remote, connection: args.connection }) : undefined])
+      .apply(([inputs, remote]) => checkLink(inputs).failures.length > 0 || (remote !== undefined && checkRemote(remote).failures.length > 0));
+    this.plan = doPlan === false ? pulumi.output([]) : pulumi.all([resolved, refused]).apply(async ([inputs, isRefused]) => {
+      if (isRefused) return [];
       const lines = await planInProgram(inputs, (m) => pulumi.log.warn(m, this));
       const changes = changeLines(lines);
       const reports = lines.filter((l) => !changes.includes(l));
