@@ -21,7 +21,7 @@ import { repoRoot } from "../sandbox/paths";
 import { esRequest } from "../sandbox/es/http";
 import { benchProject, setEntry, stateFigures, withProviderRss } from "./lib/project";
 import { fmt, repeat, runInfo, Timing } from "./lib/stats";
-import { findTofu, TofuProject } from "./lib/terraform";
+import { findTofu, tofuBench } from "./lib/terraform";
 import { dropFollowers, ensureLeaderIndexes, World, startWorld } from "./lib/world";
 import { directFollow, linkBench } from "./replication-link";
 
@@ -126,48 +126,6 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
   return out;
 }
 
-async function terraform(w: World, n: number): Promise<Record<string, number> | undefined> {
-  const t = findTofu();
-  if (!t) return undefined;
-  const tp = new TofuProject(t, `${n}`, { followerUrl: w.followerUrl, leaderSeeds: w.leader.transportAddress, followers: n });
-  const out: Record<string, number> = {};
-  try {
-    w.followerProxy.reset();
-    w.leaderProxy.reset();
-    let s = Date.now();
-    await tp.apply();
-    out.upS = (Date.now() - s) / 1000;
-    out.upRequests = w.followerProxy.total() + w.leaderProxy.total();
-    out.upBytesPerResource = Math.round(w.followerProxy.bytes() / (n + 2));
-    out.fixedS = (await repeat("tofu no-change plan -refresh=false", RUNS, () => tp.plan(false))).medianS;
-    let req = 0;
-    out.refreshS = (await repeat("tofu refresh", RUNS, async () => {
-      w.followerProxy.reset();
-      await tp.refresh();
-      req = w.followerProxy.total();
-    })).medianS;
-    out.refreshRequests = req;
-    out.previewRefreshS = (await repeat("tofu plan", RUNS, async () => {
-      if (!(await tp.plan(true))) throw new Error("tofu plan found changes on an unchanged configuration");
-    })).medianS;
-    w.followerProxy.reset();
-    s = Date.now();
-    await tp.plan(false);
-    out.previewS = (Date.now() - s) / 1000;
-    out.previewRequests = w.followerProxy.total();
-    out.stateBytesPerResource = tp.stateFigures().perResourceBytes;
-    await tp.destroy();
-    say(`terraform @${n}: ${JSON.stringify(out)}`);
-    return out;
-  } catch (e) {
-    say(`terraform @${n} failed: ${(e as Error).message.slice(0, 2000)}`);
-    return undefined;
-  } finally {
-    await clean(w, "t-");
-    await esRequest(w.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: w.follower.auth }).catch(() => undefined);
-  }
-}
-
 function writeReadme(info: Record<string, string>): void {
   const file = path.join(repoRoot(), "README.md");
   const text = fs.readFileSync(file, "utf8");
@@ -207,7 +165,7 @@ async function main(): Promise<void> {
       const read = await directRead(world);
       await clean(world, "d-");
       await esRequest(world.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: world.follower.auth });
-      const tf = await terraform(world, n);
+      const tf = await tofuBench(world, n, RUNS, say);
       const tfs = (k: string, f = s2) => (tf && tf[k] !== undefined ? f(tf[k]) : undefined);
       const ahead = (k: string) => (tf ? o[k] <= tf[k] : undefined);
       row({ figure: "`pulumi up` creating N followers + remote + pattern", n, ours: s2(o.upS), direct: s2(direct), terraform: tfs("upS"), ratio: `${x2(o.upS, direct)} direct${tf ? `, ${x2(o.upS, tf.upS)} Terraform` : ""}`, target: "≤ 1.3× direct, ahead of Terraform", ok: o.upS / direct <= 1.3 && ahead("upS") !== false });

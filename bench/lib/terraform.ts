@@ -3,6 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { repoRoot } from "../../sandbox/paths";
+import { esRequest } from "../../sandbox/es/http";
+import { repeat } from "./stats";
+import { dropFollowers, World } from "./world";
 
 /**
  * OpenTofu with Elastic's Terraform provider (terraform-provider-elasticstack), as built and cached by
@@ -120,5 +123,54 @@ resource "elasticstack_elasticsearch_ccr_follower_index" "f" {
     const instances = (s.resources ?? []).flatMap((r: { instances: unknown[] }) => r.instances);
     const total = instances.reduce((a: number, i: unknown) => a + JSON.stringify(i).length, 0);
     return { resources: instances.length, perResourceBytes: Math.round(total / Math.max(1, instances.length)) };
+  }
+}
+
+/**
+ * The same work as bench/run.ts's `ours` with OpenTofu + terraform-provider-elasticstack on `w` (N followers `t-<i>`
+ * of the leader's `l-<i>`, remote, pattern): create, no-change plan without refresh, refresh, plan with refresh,
+ * state bytes, destroy. Undefined when not built (or when it fails: the reason is logged).
+ */
+export async function tofuBench(w: World, n: number, RUNS: number, say: (s: string) => void): Promise<Record<string, number> | undefined> {
+  const t = findTofu();
+  if (!t) return undefined;
+  const tp = new TofuProject(t, `${n}`, { followerUrl: w.followerUrl, leaderSeeds: w.leader.transportAddress, followers: n });
+  const out: Record<string, number> = {};
+  try {
+    w.followerProxy.reset();
+    w.leaderProxy.reset();
+    let s = Date.now();
+    await tp.apply();
+    out.upS = (Date.now() - s) / 1000;
+    out.upRequests = w.followerProxy.total() + w.leaderProxy.total();
+    out.upBytesPerResource = Math.round(w.followerProxy.bytes() / (n + 2));
+    out.fixedS = (await repeat("tofu no-change plan -refresh=false", RUNS, () => tp.plan(false))).medianS;
+    let req = 0;
+    out.refreshS = (await repeat("tofu refresh", RUNS, async () => {
+      w.followerProxy.reset();
+      await tp.refresh();
+      req = w.followerProxy.total();
+    })).medianS;
+    out.refreshRequests = req;
+    out.previewRefreshS = (await repeat("tofu plan", RUNS, async () => {
+      if (!(await tp.plan(true))) throw new Error("tofu plan found changes on an unchanged configuration");
+    })).medianS;
+    w.followerProxy.reset();
+    s = Date.now();
+    await tp.plan(false);
+    out.previewS = (Date.now() - s) / 1000;
+    out.previewRequests = w.followerProxy.total();
+    out.stateBytesPerResource = tp.stateFigures().perResourceBytes;
+    await tp.destroy();
+    say(`terraform @${n}: ${JSON.stringify(out)}`);
+    return out;
+  } catch (e) {
+    say(`terraform @${n} failed: ${(e as Error).message.slice(0, 2000)}`);
+    return undefined;
+  } finally {
+    await dropFollowers(w.follower, "t-");
+    await esRequest(w.follower.url, "DELETE", "/t-*?expand_wildcards=all", undefined, { auth: w.follower.auth }).catch(() => undefined);
+    await esRequest(w.follower.url, "DELETE", "/_ccr/auto_follow/bench-new", undefined, { auth: w.follower.auth }).catch(() => undefined);
+    await esRequest(w.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: w.follower.auth }).catch(() => undefined);
   }
 }

@@ -19,10 +19,10 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(log: (s: string) => void): Promise<World> {
+export async function startWorld(log: (s: string) => void, o: { rootInfo?: boolean } = {}): Promise<World> {
   const [leader, follower] = await startLocalClusters({ count: 2, log });
-  const leaderProxy = await countingProxy(leader.url);
-  const followerProxy = await countingProxy(follower.url);
+  const leaderProxy = await countingProxy(leader.url, o);
+  const followerProxy = await countingProxy(follower.url, o);
   return {
     leader, follower, leaderProxy, followerProxy,
     leaderUrl: leaderProxy.url, followerUrl: followerProxy.url,
