@@ -104,13 +104,13 @@ resource "elasticstack_elasticsearch_ccr_follower_index" "f" {
 
   /** `tofu plan -detailed-exitcode`; true when it found no changes. */
   async plan(refresh: boolean): Promise<boolean> {
-    const r = await this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-parallelism=8", `-refresh=${refresh}`]);
+    const r = await this.run(["plan", "-lock=false", "-input=false", "-no-color", "-detailed-exitcode", "-parallelism=8", `-refresh=${refresh}`]);
     if (r.code === 1) throw new Error(`tofu plan failed:\n${r.out.slice(-3000)}`);
     return r.code === 0;
   }
 
   refresh(): Promise<string> {
-    return this.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", "-parallelism=8"]);
+    return this.must(["apply", "-refresh-only", "-lock=false", "-auto-approve", "-input=false", "-no-color", "-parallelism=8"]);
   }
 
   destroy(): Promise<string> {
