@@ -1,10 +1,10 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from "node:tls";
-import {
-  BaseConnection, Client, ClusterConnectionPool, errors,
-  type ConnectionOptions, type ConnectionRequestOptions, type ConnectionRequestParams, type ConnectionRequestResponse,
-  type ConnectionRequestOptionsAsStream, type ConnectionRequestResponseAsStream,
+import type * as Es from "@elastic/elasticsearch";
+import type {
+  ConnectionOptions, ConnectionRequestOptions, ConnectionRequestParams, ConnectionRequestResponse,
+  ConnectionRequestOptionsAsStream, ConnectionRequestResponseAsStream,
 } from "@elastic/elasticsearch";
 import type { ResolvedConnection } from "./connection";
 
@@ -85,7 +85,13 @@ function tag<E extends Error>(e: E, code: string | undefined, sent: boolean): E 
  * from BaseConnection (`this.headers`), everything else (serialization, compression, pool, product check) from the
  * client's Transport.
  */
-function connectionClass(pin: string | undefined): typeof BaseConnection {
+// The client is loaded with the first connection, not with this module: check and diff (all that a preview without
+// refresh runs in the provider process) send no request, and loading it is ~1 s of a busy machine (bench/preview-time.ts).
+let esClient: typeof Es | undefined;
+const es = (): typeof Es => (esClient ??= require("@elastic/elasticsearch") as typeof Es);
+
+function connectionClass(pin: string | undefined): typeof Es.BaseConnection {
+  const { BaseConnection, errors } = es();
   return class NodeConnection extends BaseConnection {
     private readonly agent: http.Agent;
     /** Sockets whose handshake passed the pin (a reused keep-alive socket does not fire `secureConnect` again). */
@@ -229,6 +235,7 @@ function failureOf(e: unknown): TransportFailure {
  *   (60 s, doubling) finds it alive; a later attempt of Cluster.call goes to the next live node.
  */
 export function nodeTransport(c: ResolvedConnection): Transport {
+  const { Client, ClusterConnectionPool, errors } = es();
   const client = new Client({
     nodes: c.urls,
     auth: clientAuth(c),

@@ -1,9 +1,12 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
  * The provider object that Pulumi serializes into state for every resource. It must stay tiny and stable: it holds
  * only the kind, and loads the implementation by package name when a method is called. Nothing else from this package
  * may be referenced here, because closure serialization would copy it (and anything it captures) by value.
+ *
+ * Our own resources do not serialize it: they store `providerModule(kind)` (below), the same provider written out
+ * once as text. This object stays for resources still built on `pulumi.dynamic.Resource`.
  */
 export function stubProvider(kind: string): pulumi.dynamic.ResourceProvider {
   const impl = () => require("pulumi-elasticsearch-ccr/dynamic");
@@ -16,4 +19,44 @@ export function stubProvider(kind: string): pulumi.dynamic.ResourceProvider {
     update: (id, olds, news) => impl().provider(kind).update(id, olds, news),
     delete: (id, props) => impl().provider(kind).delete(id, props),
   };
+}
+
+/**
+ * The `__provider` text of a resource of `kind`: a CommonJS module whose `handler()` returns the provider, which is
+ * what the dynamic-provider shim loads (require-from-string, then `.handler()`). It is `stubProvider` written out by
+ * hand. `pulumi.dynamic.Resource` would produce it by closure serialization instead, which loads the SDK's closure
+ * serializer, the TypeScript compiler (to parse function text) and the V8 inspector into the program: about a second
+ * of every `preview` and `up` (bench/preview-time.ts), for a text that never changes. The engine hands the text back
+ * to the shim with each call; our diff ignores `__provider`, so a change of its wording shows no diff.
+ */
+export function providerModule(kind: string): string {
+  const k = JSON.stringify(kind);
+  return [
+    "exports.handler = function () {",
+    '  const impl = () => require("pulumi-elasticsearch-ccr/dynamic");',
+    `  const kind = ${k};`,
+    "  return {",
+    "    configure: (req) => impl().configure(req),",
+    "    check: (olds, news) => impl().provider(kind).check(olds, news),",
+    "    diff: (id, olds, news) => impl().provider(kind).diff(id, olds, news),",
+    "    create: (inputs) => impl().provider(kind).create(inputs),",
+    "    read: (id, props) => impl().provider(kind).read(id, props),",
+    "    update: (id, olds, news) => impl().provider(kind).update(id, olds, news),",
+    "    delete: (id, props) => impl().provider(kind).delete(id, props),",
+    "  };",
+    "};",
+    "",
+  ].join("\n");
+}
+
+/**
+ * A dynamic resource of this package: registered exactly as `pulumi.dynamic.Resource` registers one (type
+ * `pulumi-nodejs:dynamic/<module>:<type>`, the provider text in the `__provider` input, served by the same
+ * dynamic-provider shim), with the provider text from `providerModule` instead of closure serialization.
+ */
+export abstract class CcrDynamicResource extends pulumi.CustomResource {
+  constructor(kind: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, module: string, type: string) {
+    if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
+    super(`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, __provider: providerModule(kind) }, opts);
+  }
 }

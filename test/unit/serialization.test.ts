@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +24,7 @@ function newestMtime(dir: string): number {
 }
 
 const captured: Record<string, Record<string, unknown>> = {};
+let serializeCalls = 0;
 
 beforeAll(async () => {
   const dist = path.join(root, "dist/provider/dynamic/index.js");
@@ -39,6 +41,10 @@ beforeAll(async () => {
     },
     call: (a) => a.inputs,
   }, "proj", "stack", false);
+  // Counts the SDK's closure serializations (the first resource of each kind would run one; later ones are cached).
+  const sc = createRequire(require.resolve("@pulumi/pulumi"))("./runtime/closure/serializeClosure");
+  const original = sc.serializeFunction;
+  sc.serializeFunction = (...a: unknown[]) => (serializeCalls++, original(...a));
   const { FollowerIndex, RemoteCluster, AutoFollowPattern } = await import("../../provider");
   const connection = { urls: ["http://127.0.0.1:1"], username: "elastic", password: SECRET };
   const resources = [
@@ -70,9 +76,26 @@ describe("serialized provider", () => {
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).not.toContain(SECRET);
     expect(text).toContain('require("pulumi-elasticsearch-ccr/dynamic")');
-    expect(text).toContain(`kind: "${kind}"`);
+    expect(text).toContain(`const kind = "${kind}";`);
     console.log(`serialized ${kind} provider: ${text.length} bytes`);
   });
+
+  it("declaring resources does not run the SDK's closure serializer", () => {
+    // It inspects every function of the provider through the V8 inspector and parses it with the TypeScript compiler
+    // (bench/preview-time.ts). Our provider text is written out (resources/stub.ts providerModule) instead.
+    expect(serializeCalls).toBe(0);
+  });
+
+  it("check and diff (a preview without refresh) do not load Elasticsearch's client in the provider process", async () => {
+    const text = captured["pulumi-nodejs:dynamic/elasticsearch-ccr:FollowerIndex"].__provider as string;
+    const out = await runInShim(text, `
+      const args = { name: "orders-copy", remoteCluster: "leader", leaderIndex: "orders", connection: { urls: ["http://127.0.0.1:1"] } };
+      const c = await p.check({}, args);
+      const d = await p.diff("orders-copy", { ...c.inputs, status: "active" }, c.inputs);
+      return { failures: c.failures.length, changes: d.changes, loaded: Object.keys(require.cache).filter((k) => k.includes("@elastic")).length };
+    `);
+    expect(JSON.parse(out)).toEqual({ failures: 0, changes: false, loaded: 0 });
+  }, 60_000);
 
   it("the deserialized provider runs check, diff, create, read, update and delete", async () => {
     const es = new FakeEs();

@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
-import { stubProvider } from "../stub";
+import { CcrDynamicResource } from "../stub";
 import type { AutoFollowPatternInputs } from "./types";
 
 /** Arguments of {@link AutoFollowPattern}: the properties of {@link AutoFollowPatternInputs}, each a Pulumi input. */
 export type AutoFollowPatternArgs = Args<AutoFollowPatternInputs>;
-
-const provider = stubProvider("AutoFollowPattern");
 
 /**
  * An auto-follow pattern on the follower cluster: new leader indexes matching `leaderIndexPatterns` are followed
@@ -18,7 +16,7 @@ const provider = stubProvider("AutoFollowPattern");
  * (`adopted` output; `adoptExisting: "overwrite"` rewrites one that differs, except its remote), and destroy releases
  * what was adopted unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
-export class AutoFollowPattern extends pulumi.dynamic.Resource {
+export class AutoFollowPattern extends CcrDynamicResource {
   /** Pattern name on the follower cluster. */
   declare readonly name: pulumi.Output<string>;
   /** Whether the pattern is active, as observed on the cluster. */
@@ -31,7 +29,7 @@ export class AutoFollowPattern extends pulumi.dynamic.Resource {
   declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AutoFollowPatternArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("AutoFollowPattern", name, {
       ...args,
       connection: secretConnection(args.connection),
       leaderConnection: secretConnection(args.leaderConnection),

@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
-import { stubProvider } from "../stub";
+import { CcrDynamicResource } from "../stub";
 import type { FollowerIndexInputs, ObservedFollowerStatus } from "./types";
 
 /** Arguments of {@link FollowerIndex}: the properties of {@link FollowerIndexInputs}, each a Pulumi input. */
 export type FollowerIndexArgs = Args<FollowerIndexInputs>;
-
-const provider = stubProvider("FollowerIndex");
 
 /**
  * A follower index on the follower cluster, replicating `leaderIndex` from the remote cluster `remoteCluster`.
@@ -18,7 +16,7 @@ const provider = stubProvider("FollowerIndex");
  * output), refuses anything else, and destroy releases what was adopted unless `adoptedOnDestroy: "destroy"` (the
  * `import` option does not work for dynamic resources with the pinned Pulumi versions; see provider/README.md).
  */
-export class FollowerIndex extends pulumi.dynamic.Resource {
+export class FollowerIndex extends CcrDynamicResource {
   /** Follower index name on the follower cluster. */
   declare readonly name: pulumi.Output<string>;
   /** Alias of the leader cluster it follows through. */
@@ -47,7 +45,7 @@ export class FollowerIndex extends pulumi.dynamic.Resource {
   declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: FollowerIndexArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("FollowerIndex", name, {
       ...args,
       connection: secretConnection(args.connection),
       leaderConnection: secretConnection(args.leaderConnection),

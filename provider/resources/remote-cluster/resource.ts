@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Args, MODULE, secretConnection, withSecretConnection } from "../args";
-import { stubProvider } from "../stub";
+import { CcrDynamicResource } from "../stub";
 import type { RemoteClusterInputs, RemoteConfiguredIn, RemoteMode, RemoteSecurityModel } from "./types";
 
 /** Arguments of {@link RemoteCluster}: the properties of {@link RemoteClusterInputs}, each a Pulumi input. */
 export type RemoteClusterArgs = Args<RemoteClusterInputs>;
-
-const provider = stubProvider("RemoteCluster");
 
 /**
  * A remote cluster alias on the follower cluster (persistent `cluster.remote.<alias>.*` settings). Only this alias's
@@ -17,7 +15,7 @@ const provider = stubProvider("RemoteCluster");
  * output; `adoptExisting: "overwrite"` rewrites one that points elsewhere), and destroy releases what was adopted
  * unless `adoptedOnDestroy: "destroy"` (see provider/README.md).
  */
-export class RemoteCluster extends pulumi.dynamic.Resource {
+export class RemoteCluster extends CcrDynamicResource {
   /** The alias on the follower cluster. */
   declare readonly alias: pulumi.Output<string>;
   /** The connection mode in effect. */
@@ -38,7 +36,7 @@ export class RemoteCluster extends pulumi.dynamic.Resource {
   declare readonly clusterUuid: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: RemoteClusterArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("RemoteCluster", name, {
       ...args,
       connection: secretConnection(args.connection),
       // Declared outputs need a key here even when the input is optional: the SDK only creates Outputs for the
