@@ -1,30 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/**
- * The provider object that Pulumi serializes into state for every resource. It must stay tiny and stable: it holds
- * only the kind, and loads the implementation by package name when a method is called. Nothing else from this package
- * may be referenced here, because closure serialization would copy it (and anything it captures) by value.
- *
- * Our own resources do not serialize it: they store `providerModule(kind)` (below), the same provider written out
- * once as text. This object stays for resources still built on `pulumi.dynamic.Resource`.
+/*
+ * The provider that Pulumi stores for every resource of this package must stay tiny and stable: it holds only the
+ * kind, and loads the implementation by package name when a method is called, so nothing of this package is copied
+ * into state by value.
  */
-export function stubProvider(kind: string): pulumi.dynamic.ResourceProvider {
-  const impl = () => require("pulumi-elasticsearch-ccr/dynamic");
-  return {
-    configure: (req) => impl().configure(req),
-    check: (olds, news) => impl().provider(kind).check(olds, news),
-    diff: (id, olds, news) => impl().provider(kind).diff(id, olds, news),
-    create: (inputs) => impl().provider(kind).create(inputs),
-    read: (id, props) => impl().provider(kind).read(id, props),
-    update: (id, olds, news) => impl().provider(kind).update(id, olds, news),
-    delete: (id, props) => impl().provider(kind).delete(id, props),
-  };
-}
 
 /**
  * The `__provider` text of a resource of `kind`: a CommonJS module whose `handler()` returns the provider, which is
- * what the dynamic-provider shim loads (require-from-string, then `.handler()`). It is `stubProvider` written out by
- * hand. `pulumi.dynamic.Resource` would produce it by closure serialization instead, which loads the SDK's closure
+ * what the dynamic-provider shim loads (require-from-string, then `.handler()`), written out by hand.
+ * `pulumi.dynamic.Resource` would produce it by closure serialization instead, which loads the SDK's closure
  * serializer, the TypeScript compiler (to parse function text) and the V8 inspector into the program: about a second
  * of every `preview` and `up` (bench/preview-time.ts), for a text that never changes. The engine hands the text back
  * to the shim with each call; our diff ignores `__provider`, so a change of its wording shows no diff.

@@ -6,7 +6,7 @@ import type { TuningInputs } from "../../core/tuning";
 import { Args, MODULE, secretConnection } from "../../resources/args";
 import { checkRemote } from "../../resources/remote-cluster/plan";
 import { RemoteCluster, RemoteClusterArgs } from "../../resources/remote-cluster/resource";
-import { stubProvider } from "../../resources/stub";
+import { CcrDynamicResource } from "../../resources/stub";
 import { changeLines, checkLink, declarationOf, normalizeLinkInputs } from "./inputs";
 import { planLines, planLink, versionRefusal } from "./plan";
 import { followerVersionProblem } from "../../core/version";
@@ -50,7 +50,7 @@ export interface ReplicationLinkArgs extends Args<TuningInputs> {
 }
 
 /** The dynamic resource holding the link's pattern and followers (see README.md for why one resource). */
-class ReplicationLinkFollowers extends pulumi.dynamic.Resource {
+class ReplicationLinkFollowers extends CcrDynamicResource {
   /** Every follower the link made or took over (bootstrapped, adopted, auto-followed, recreated). */
   declare readonly followers: pulumi.Output<LinkedFollower[]>;
   declare readonly pending: pulumi.Output<string[]>;
@@ -60,7 +60,7 @@ class ReplicationLinkFollowers extends pulumi.dynamic.Resource {
   declare readonly followerHealth: pulumi.Output<FollowerHealth[]>;
 
   constructor(name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
-    super(stubProvider(LINK_KIND), name, {
+    super(LINK_KIND, name, {
       ...args,
       connection: secretConnection(args.connection as pulumi.Input<ConnectionInputs> | undefined),
       leaderConnection: secretConnection(args.leaderConnection as pulumi.Input<ConnectionInputs>),

@@ -3,7 +3,7 @@ import type { ConnectionInputs } from "../../client/connection";
 import type { TuningInputs } from "../../core/tuning";
 import { MODULE, secretConnection } from "../../resources/args";
 import { RemoteCluster } from "../../resources/remote-cluster/resource";
-import { stubProvider } from "../../resources/stub";
+import { CcrDynamicResource } from "../../resources/stub";
 import { ReplicationLink } from "../replication-link/component";
 import type { LinkHealth } from "../replication-link/types";
 import { checkTopology } from "./check";
@@ -59,7 +59,7 @@ export interface TopologyArgs {
 }
 
 /** The dynamic resource holding the declared leader; its provider plans and executes leader changes (executor.ts). */
-class TopologyLeader extends pulumi.dynamic.Resource {
+class TopologyLeader extends CcrDynamicResource {
   declare readonly leader: pulumi.Output<string>;
   declare readonly plan: pulumi.Output<string[]>;
   declare readonly versions: pulumi.Output<Record<string, string | null>>;
@@ -68,7 +68,7 @@ class TopologyLeader extends pulumi.dynamic.Resource {
   declare readonly lastFailover: pulumi.Output<FailoverRecord | undefined>;
 
   constructor(name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
-    super(stubProvider(TOPOLOGY_KIND), name, {
+    super(TOPOLOGY_KIND, name, {
       ...args, plan: undefined, work: undefined, versions: undefined, violations: undefined, unreachable: undefined, lastFailover: undefined,
     }, { ...opts, additionalSecretOutputs: ["clusters"] }, MODULE, TOPOLOGY_KIND);
   }
