@@ -19,7 +19,7 @@ import { PulumiProject } from "../../sandbox/pulumi/project";
 import { startLocalClusters, LocalCluster, stopAll } from "../../sandbox/local";
 import { esRequest } from "../../sandbox/es/http";
 import { repoRoot } from "../../sandbox/paths";
-import { until } from "../support/until";
+import { until, timerInto } from "../support/until";
 
 const RUN = `${process.pid}${Date.now().toString(36)}`;
 const FOLLOWER = "orders-copy";
@@ -48,14 +48,7 @@ function run(cmd: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
-async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings.push(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
-}
+const timed = timerInto(timings);
 
 /** A fresh user project: Pulumi.yaml, index.ts and package.json, nothing installed yet. */
 function writeProject(dir: string, name: string, program: string, refreshAlways: boolean): void {

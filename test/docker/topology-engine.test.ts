@@ -26,7 +26,7 @@ import { startEngine, type Engine } from "../../sandbox/docker/engine";
 import { dockerEsVersion, localImageTag } from "../../sandbox/docker/image";
 import { freePortRange, reapTopologies, startDockerTopology, type DockerCluster, type StartedTopology } from "../../sandbox/docker/topology";
 import { esRequest } from "../../sandbox/es/http";
-import { recordMockRegistrations, type Registration } from "./mock-registrations";
+import { recordMockRegistrations, type Registration } from "../support/mock-registrations";
 
 const PREFIX = "es-ccr-proof-";
 const version = dockerEsVersion();

@@ -23,7 +23,7 @@ import { createTlsMaterial, TlsMaterial } from "../../sandbox/es/tls";
 import { repoRoot } from "../../sandbox/paths";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
-import { until } from "../support/until";
+import { until, timerInto } from "../support/until";
 import { ApiKeyGateway, startApiKeyGateway } from "./api-key-gateway";
 
 const EXAMPLE = path.join(repoRoot(), "examples", "existing-clusters");
@@ -44,14 +44,7 @@ const gateways: ApiKeyGateway[] = [];
 let project: PulumiProject;
 const timings: string[] = [];
 
-async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings.push(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
-}
+const timed = timerInto(timings);
 
 const on = (c: LocalCluster, method: string, p: string, body?: unknown) => esRequest(c.url, method, p, body, { auth: c.auth });
 

@@ -8,3 +8,15 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, time
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A `timed(what, fn)` that runs `fn` and appends "what: N s" to `into` (for the timings a test prints at the end). */
+export function timerInto(into: string[]): <T>(what: string, fn: () => Promise<T>) => Promise<T> {
+  return async (what, fn) => {
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      into.push(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  };
+}

@@ -8,10 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dockerReplicas } from "../../examples/docker/program";
+import { isMarkedSecret, recordMockRegistrations, withImageId, type Registration } from "../support/mock-registrations";
 
-interface Registration { type: string; name: string; object: Record<string, any>; retainOnDelete: boolean; dependencies: string[]; urn?: string }
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
 const PASSWORD = "example-b-password-not-in-plaintext";
 const regs: Registration[] = [];
 let outputs: { endpoints: Record<string, { urls: string[]; seeds: string[] }> };
@@ -19,29 +17,12 @@ let outputs: { endpoints: Record<string, { urls: string[]; seeds: string[] }> };
 describe("example b (Docker, one single-node cluster per replica): preview with mocks", () => {
   beforeAll(async () => {
     pulumi.runtime.setAllConfig({ "ccr-docker:elasticPassword": PASSWORD, "ccr-docker:version": "8.19.21" }, ["ccr-docker:elasticPassword"]);
-    await pulumi.runtime.setMocks({
-      newResource: (a) => {
-        const state: Record<string, unknown> = { ...a.inputs };
-        if (a.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:image-of-${a.inputs.name}`;
-        return { id: `${a.name}-id`, state };
-      },
-      call: (a) => a.inputs,
-    }, "ccr-docker", "dev", true);
-    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: (err: unknown, res: any) => void) => {
-      const reg: Registration = {
-        type: req.getType(), name: req.getName(), object: req.getObject()?.toJavaScript() ?? {},
-        retainOnDelete: req.getRetainondelete(), dependencies: req.getDependenciesList(),
-      };
-      regs.push(reg);
-      return register(req, (err: unknown, res: any) => {
-        if (res) reg.urn = res.getUrn();
-        cb(err, res);
-      });
-    };
-    outputs = dockerReplicas();
-    await new Promise((r) => setTimeout(r, 500));
+    regs.push(...await recordMockRegistrations(async () => {
+      outputs = dockerReplicas();
+      // The program returns outputs, not resources: give its registrations time to reach the mock monitor.
+      await new Promise((r) => setTimeout(r, 500));
+      return [];
+    }, { project: "ccr-docker", stack: "dev", preview: true, state: withImageId }));
   });
 
   const of = (type: string) => regs.filter((r) => r.type === type);
@@ -56,7 +37,7 @@ describe("example b (Docker, one single-node cluster per replica): preview with 
     const containers = of("docker:index/container:Container");
     expect(containers.map((c) => [c.object.name, c.object.ports[0].external])).toEqual([["ghes-primary", 9200], ["ghes-replica-1", 9201], ["ghes-replica-2", 9202]]);
     for (const c of containers) {
-      expect(isSecret(c.object.envs)).toBe(true);
+      expect(isMarkedSecret(c.object.envs)).toBe(true);
       expect(c.object.envs.value).toContain("discovery.type=single-node");
       expect(c.object.envs.value).toContain(`ELASTIC_PASSWORD=${PASSWORD}`);
     }
@@ -76,7 +57,7 @@ describe("example b (Docker, one single-node cluster per replica): preview with 
     for (const [i, r] of remotes.entries()) {
       const replica = `replica-${i + 1}`;
       expect(r.dependencies).toEqual(expect.arrayContaining([urn(`ghes-${replica}`), urn("ghes-primary")]));
-      expect(isSecret(r.object.connection)).toBe(true);
+      expect(isMarkedSecret(r.object.connection)).toBe(true);
       expect(r.object.connection.value).toMatchObject({ urls: [`http://127.0.0.1:920${i + 1}`], username: "elastic" });
     }
     const text = JSON.stringify(regs.filter((r) => r.type.startsWith("pulumi-nodejs:")).map((r) => ({ ...r.object, connection: undefined, __provider: undefined })));

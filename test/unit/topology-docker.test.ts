@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isMarkedSecret, recordMockRegistrations, withImageId, type Registration } from "../support/mock-registrations";
 import { checkTopology } from "../../provider/components/topology/check";
 import {
   declareDockerTopology, dockerEndpoints, dockerTopologySpec, engineCreateRequest, officialImage, type DockerTopologySpec,
@@ -139,56 +140,18 @@ describe("docker backend spec (pure)", () => {
 // The @pulumi/docker declarations, through Pulumi's mocks. The mock monitor is wrapped to record what the engine
 // would receive for each resource: type, name, parent, inputs (secrets still marked) and dependencies.
 
-interface Registration {
-  type: string;
-  name: string;
-  parent: string;
-  urn?: string;
-  object: Record<string, unknown>;
-  retainOnDelete: boolean | undefined;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-}
-
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
-
 describe("docker backend resources (Pulumi mocks)", () => {
   const regs: Registration[] = [];
   let spec: DockerTopologySpec;
 
   beforeAll(async () => {
-    await pulumi.runtime.setMocks({
-      newResource: (a) => {
-        const state: Record<string, unknown> = { ...a.inputs };
-        if (a.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:image-of-${a.inputs.name}`;
-        return { id: `${a.name}-id`, state };
-      },
-      call: (a) => a.inputs,
-    }, "proj", "stack", false);
-    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: (err: unknown, res: any) => void) => {
-      const reg: Registration = {
-        type: req.getType(), name: req.getName(), parent: req.getParent(),
-        object: req.getObject()?.toJavaScript() ?? {},
-        retainOnDelete: req.getRetainondelete(),
-        dependencies: req.getDependenciesList(),
-        propertyDependencies: Object.fromEntries(req.getPropertydependenciesMap().toArray().map(([k, v]: [string, any[]]) => [k, v[0] as string[]])),
-      };
-      regs.push(reg);
-      return register(req, (err: unknown, res: any) => {
-        if (res) reg.urn = res.getUrn();
-        cb(err, res);
-      });
-    };
-
     spec = dockerTopologySpec("ghes", decl);
-    const parent = new pulumi.ComponentResource("es-ccr:topology:Test", "ghes");
-    // A plain password on purpose: the declaration itself must keep it secret.
-    const made = declareDockerTopology("ghes", spec, "s3cr3t-pw", { parent });
-    const all = [made.network, ...Object.values(made.images), ...Object.values(made.volumes), ...Object.values(made.containers)];
-    await new Promise<void>((resolve) => pulumi.all(all.map((r) => r.urn)).apply(() => resolve()));
+    regs.push(...await recordMockRegistrations(() => {
+      const parent = new pulumi.ComponentResource("es-ccr:topology:Test", "ghes");
+      // A plain password on purpose: the declaration itself must keep it secret.
+      const made = declareDockerTopology("ghes", spec, "s3cr3t-pw", { parent });
+      return [made.network, ...Object.values(made.images), ...Object.values(made.volumes), ...Object.values(made.containers)];
+    }, { state: withImageId }));
   });
 
   const byName = (name: string) => {
@@ -239,7 +202,7 @@ describe("docker backend resources (Pulumi mocks)", () => {
       mustRun: true,
       stopTimeout: 60,
     });
-    expect(isSecret(c.envs)).toBe(true);
+    expect(isMarkedSecret(c.envs)).toBe(true);
     const envs = (c.envs as { value: string[] }).value;
     expect(envs).toEqual([...spec.containers[1].env, "ELASTIC_PASSWORD=s3cr3t-pw"]);
     expect(envs).toContain("discovery.type=single-node");
