@@ -18,11 +18,11 @@ export interface DriftStep {
 
 /** One finding of the report. */
 export interface DriftFinding {
-  /** What kind of object: a follower index, an auto-follow pattern, a remote cluster (alias), a link. */
-  kind: "follower" | "pattern" | "remote" | "link";
+  /** What kind of object: a follower index, an auto-follow pattern, a remote cluster (alias), a link, a topology. */
+  kind: "follower" | "pattern" | "remote" | "link" | "topology";
   /** The object's name on the cluster (follower index, pattern, alias) or the link's resource name. */
   name: string;
-  problem: "paused" | "failed" | "lagging" | "missing" | "unmanaged" | "changed" | "disconnected";
+  problem: "paused" | "failed" | "lagging" | "missing" | "unmanaged" | "changed" | "disconnected" | "version";
   /** One human-readable line of detail (the properties that changed, the fatal error, the lag). */
   detail: string;
 }
@@ -46,6 +46,7 @@ const KIND_OF: Record<string, DriftFinding["kind"] | undefined> = {
   AutoFollowPattern: "pattern",
   RemoteCluster: "remote",
   ReplicationLinkFollowers: "link",
+  TopologyLeader: "topology",
 };
 
 /** Properties of each kind that are declared state: a difference between state and cluster is drift. */
@@ -54,6 +55,7 @@ const DECLARED: Record<DriftFinding["kind"], readonly string[]> = {
   pattern: ["remoteCluster", "leaderIndexPatterns", "leaderIndexExclusionPatterns", "followIndexPattern", "settings", ...TUNING_KEYS],
   remote: ["mode", "seeds", "proxyAddress", "serverName", "proxySocketConnections", "nodeConnections", "skipUnavailable", "transportPingSchedule", "transportCompress", "transportCompressionScheme"],
   link: [],
+  topology: [],
 };
 
 /** The outcomes a refresh step reports; anything else (a planned create or replace) is not a refresh. */
@@ -95,6 +97,17 @@ function followerFindings(name: string, declared: Record<string, unknown>, befor
   return out;
 }
 
+/**
+ * A topology's refresh re-reads every cluster's version: a follower older than its leader (e.g. the leader upgraded
+ * first) is an upgrade-order violation, and a cluster that did not answer is reported as disconnected.
+ */
+function topologyFindings(name: string, now: Record<string, unknown>): DriftFinding[] {
+  const out: DriftFinding[] = [];
+  for (const v of (now.violations as string[] | undefined) ?? []) out.push({ kind: "topology", name, problem: "version", detail: v });
+  for (const c of (now.unreachable as string[] | undefined) ?? []) out.push({ kind: "topology", name, problem: "disconnected", detail: `cluster ${c} did not answer the refresh` });
+  return out;
+}
+
 function linkFindings(name: string, before: Record<string, unknown>, now: Record<string, unknown>, lagThreshold: number): DriftFinding[] {
   const out: DriftFinding[] = [];
   const health = (now.followerHealth as Array<{ name: string; status: string; lag: number; fatalErrors?: string[] }> | undefined) ?? [];
@@ -130,11 +143,12 @@ export function summarizeDrift(steps: readonly DriftStep[], o: { lagThreshold: n
     const name = String(before.name ?? before.alias ?? resourceName(s.urn));
     const now = s.op === "delete" ? undefined : s.new?.outputs;
     if (!now) {
-      findings.push({ kind: kind === "link" ? "link" : kind, name, problem: "missing", detail: "deleted outside Pulumi (in the state, not on the cluster)" });
+      findings.push({ kind, name, problem: "missing", detail: "deleted outside Pulumi (in the state, not on the cluster)" });
       continue;
     }
     if (kind === "follower") findings.push(...followerFindings(name, declared, before, now, o.lagThreshold));
     else if (kind === "link") findings.push(...linkFindings(resourceName(s.urn), before, now, o.lagThreshold));
+    else if (kind === "topology") findings.push(...topologyFindings(resourceName(s.urn), now));
     else {
       if (kind === "remote" && now.connected === false) findings.push({ kind, name, problem: "disconnected", detail: String(now.statusMessage ?? "not connected") });
       if (kind === "pattern" && now.active === false && declared.active !== false) findings.push({ kind, name, problem: "paused", detail: "paused outside Pulumi (declared active)" });

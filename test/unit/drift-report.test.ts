@@ -121,3 +121,23 @@ describe("a refresh outcome of delete", () => {
     expect(r.findings).toEqual([{ kind: "pattern", name: "new", problem: "missing", detail: "deleted outside Pulumi (in the state, not on the cluster)" }]);
   });
 });
+
+describe("a Topology's refresh", () => {
+  const leader = (o: Record<string, unknown> = {}) => ({ leader: "primary", versions: { primary: "9.4.1", replica1: "9.4.1" }, violations: [], unreachable: [], ...o });
+
+  it("reports a leader upgraded before its followers (version) and a cluster that did not answer (disconnected)", () => {
+    const violation = "replica1 (9.4.1) cannot follow primary (9.4.3): a follower must run the same or a newer version";
+    const steps = [refresh("TopologyLeader", "ghes-leader", leader(), leader({ versions: { primary: "9.4.3", replica1: "9.4.1" }, violations: [violation], unreachable: ["replica2"] }))];
+    const r = summarizeDrift(steps, { lagThreshold: 0 });
+    expect(r.findings).toEqual([
+      { kind: "topology", name: "ghes-leader", problem: "version", detail: violation },
+      { kind: "topology", name: "ghes-leader", problem: "disconnected", detail: "cluster replica2 did not answer the refresh" },
+    ]);
+    expect(exitCodeOf(r)).toBe(1);
+    expect(formatDrift(r, "dev")).toContain("topology ghes-leader: version: replica1 (9.4.1) cannot follow primary (9.4.3)");
+  });
+
+  it("is clean when every cluster answers and the versions keep the rule", () => {
+    expect(summarizeDrift([refresh("TopologyLeader", "ghes-leader", leader(), leader())], { lagThreshold: 0 }).clean).toBe(true);
+  });
+});
