@@ -150,8 +150,20 @@ async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerO
         await cluster.call({ resource, action: "close the index" }, { method: "POST", path: `/${idx}/_close` });
         break;
       case "unfollow": {
+        const unfollow = () => cluster.call({ resource, action: "unfollow (convert to a regular index)" }, { method: "POST", path: `/${idx}/_ccr/unfollow` });
         try {
-          await cluster.call({ resource, action: "unfollow (convert to a regular index)" }, { method: "POST", path: `/${idx}/_ccr/unfollow` });
+          try {
+            await unfollow();
+          } catch (e) {
+            // A follower still restoring reads as paused in `_ccr/info` (no shard-follow tasks yet), so the plan left
+            // out the pause; its tasks start when the restore ends, and unfollow then refuses with 400 "has not been
+            // paused" (TransportUnfollowAction checks for shard-follow tasks). Pause (tasks are removed whatever the
+            // index state) and unfollow again, once.
+            if (!(e instanceof CcrError && e.status === 400 && /has not been paused/.test(e.esReason ?? e.message))) throw e;
+            await callTolerating(cluster, { resource, action: "pause following" }, { method: "POST", path: `/${idx}/_ccr/pause_follow` },
+              (st, _t, r) => st === 400 && /no shard follow tasks/.test(r));
+            await unfollow();
+          }
         } catch (e) {
           // Unfollow converts the index first and then removes the leader's retention leases; if the leader is
           // unreachable it reports an error although the conversion happened. Re-read before deciding.
