@@ -125,6 +125,14 @@ describe("ReplicationLink through the real pulumi CLI", () => {
   });
 
   it("refresh then shows no changes; up --expect-no-changes and preview agree", async () => {
+    // Health is observed state: while followers the previous test's loop created are still restoring or catching up,
+    // two refreshes rightly record different status and lag. Compare once replication has settled.
+    await until(async () => {
+      const info = ((await on(follower, "GET", "/_all/_ccr/info")).body?.follower_indices ?? []) as Array<{ status: string }>;
+      const stats = ((await on(follower, "GET", "/_ccr/stats")).body?.follow_stats?.indices ?? []) as Array<{ shards: Array<{ leader_global_checkpoint: number; follower_global_checkpoint: number }> }>;
+      const lagging = stats.flatMap((i) => i.shards).filter((x) => x.leader_global_checkpoint !== x.follower_global_checkpoint).length;
+      return { followers: info.length, notActive: info.filter((f) => f.status !== "active").length, lagging };
+    }, (v) => v.followers > 0 && v.notActive === 0 && v.lagging === 0, 60_000, "every follower active and caught up");
     await stack.refresh(); // records the followers the pattern made after up's last read
     const before = await statesByUrn();
     const ops: string[] = [];
