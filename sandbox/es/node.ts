@@ -189,7 +189,8 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
     try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
     // Death after SIGKILL is asynchronous: wait for the whole group (launcher and server JVM) before removing the
     // directory it may still write to, or starting it again on the same data.
-    const killDeadline = Date.now() + 10_000;
+    // 30 s, not 10: on a loaded machine a SIGKILLed JVM took longer to leave /proc (seen in CI on 9.5.4).
+    const killDeadline = Date.now() + 30_000;
     while (groupRunning(pid) && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 100));
     untrack(pid);
   };
