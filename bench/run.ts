@@ -148,7 +148,9 @@ function writeReadme(info: Record<string, string>): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const tofu = findTofu();
-  const world = await startWorld(say);
+  // rootInfo: the proxy answers `GET /` (the integ-test-zip refuses it with 405); Elastic's Terraform provider
+  // cannot run without it, and both tools then see the same proxy. Without it every Terraform section failed.
+  const world = await startWorld(say, { rootInfo: true });
   try {
     const info = runInfo({ elasticsearch: world.version, pulumi: PULUMI_CLI_VERSION, sizes: SIZES.join(","), runs: String(RUNS), ...(tofu ? { terraform: tofu.versions } : {}) });
     say(`how it runs: ${JSON.stringify(info)}`);
