@@ -21,6 +21,12 @@ export interface World {
 
 export async function startWorld(log: (s: string) => void, o: { rootInfo?: boolean } = {}): Promise<World> {
   const [leader, follower] = await startLocalClusters({ count: 2, log });
+  // One run holds the 1000-index link section's indexes beside the earlier sections' (over Elasticsearch's default
+  // of 1000 shards per node: "this action would add [1] shards, but this cluster currently has [1000]/[1000]").
+  for (const c of [leader, follower]) {
+    const r = await on(c, "PUT", "/_cluster/settings", { persistent: { "cluster.max_shards_per_node": 5000 } });
+    if (r.status !== 200) throw new Error(`raise cluster.max_shards_per_node on ${c.name}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
   const leaderProxy = await countingProxy(leader.url, o);
   const followerProxy = await countingProxy(follower.url, o);
   return {
