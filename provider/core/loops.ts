@@ -237,9 +237,22 @@ export function describeReplicationLoop(loop: ReplicationLoop, label: (cluster: 
 
 export function describeFollowerNameCollision(c: FollowerNameCollision, label: (cluster: string) => string): string {
   const [a, b] = c.edges;
+  const fix = collisionFix(c);
   return `${a.id} (${label(a.leader)} → ${label(a.follower)}, leaderIndexPatterns ${JSON.stringify(a.leaderIndexPatterns)}) and ` +
     `${b.id} (${label(b.leader)} → ${label(b.follower)}, leaderIndexPatterns ${JSON.stringify(b.leaderIndexPatterns)}) both write follower indexes on ` +
-    `${label(c.cluster)}, e.g. "${c.example}": one follower name with two leaders, so one of the follows fails for ever; give one of them a ` +
-    `followIndexPattern no name of the other can take (e.g. "${LEADER_INDEX_PLACEHOLDER}-from-${(b.name ?? "b").toLowerCase().replace(/[^a-z0-9_-]+/g, "-")}"), ` +
+    `${label(c.cluster)}, e.g. "${c.example}": one follower name with two leaders, so one of the follows fails for ever; ` +
+    (fix ? `give ${fix.edge.id} a followIndexPattern no name of the other can take, e.g. "${fix.template}", ` : "give one of them a followIndexPattern no name of the other can take, ") +
     `or leader patterns and exclusions that do not overlap`;
+}
+
+/** A marking template for one of the two links (a prefix first: a suffix is often not enough) that ends the collision. */
+function collisionFix(c: FollowerNameCollision): { edge: ReplicationEdge; template: string } | undefined {
+  for (const e of [c.edges[1], c.edges[0]]) {
+    const other = e === c.edges[0] ? c.edges[1] : c.edges[0];
+    const mark = (e.name ?? "copy").toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+/, "") || "copy";
+    for (const template of [`${mark}-${LEADER_INDEX_PLACEHOLDER}`, `from-${mark}-${LEADER_INDEX_PLACEHOLDER}`, `${LEADER_INDEX_PLACEHOLDER}-${mark}`]) {
+      if (findFollowerNameCollisions([other, { ...e, followIndexPattern: template }]).length === 0) return { edge: e, template };
+    }
+  }
+  return undefined;
 }

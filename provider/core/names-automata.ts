@@ -165,11 +165,17 @@ export function witness<S>(a: NameAutomaton<S>, alphabet: readonly string[], max
   return { found: false, undecided: false };
 }
 
-/** "logs-" reads worse than "logs-x": insert the stand-in letter where the language still accepts the result. */
+/**
+ * "logs-" reads worse than "logs-x", and "issuesx" worse than "issues-x": insert the stand-in letter (after a "-"
+ * unless one is there already) where the language still accepts the result, as late in the name as possible.
+ */
 function readable<S>(a: NameAutomaton<S>, w: string, stand: string): string {
   for (let i = w.length; i >= 0; i--) {
-    const v = w.slice(0, i) + stand + w.slice(i);
-    if (acceptsName(a, v)) return v;
+    const sep = i === 0 || /[-_.]/.test(w[i - 1]) ? [stand] : [`-${stand}`, stand];
+    for (const ins of sep) {
+      const v = w.slice(0, i) + ins + w.slice(i);
+      if (acceptsName(a, v)) return v;
+    }
   }
   return w;
 }
