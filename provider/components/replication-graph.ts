@@ -113,7 +113,7 @@ function clusterKeys(links: readonly DeclaredLink[]): { key: (origins: string[])
  * loops and follower-name collisions it takes part in as check failures: loops on `leaderIndexPatterns`, collisions
  * on `followIndexPattern`.
  */
-export function registerLink(link: pulumi.Output<DeclaredLink | undefined>): Promise<CheckFailure[]> {
+export function registerLink(link: pulumi.Output<DeclaredLink | undefined>, warn: (m: string) => void = () => undefined): Promise<CheckFailure[]> {
   const stack = pulumi.runtime.getStackResource();
   // Outside a stack (unit tests under mocks) there is no program run to scope the registry to.
   if (!stack) return Promise.resolve([]);
@@ -138,7 +138,11 @@ export function registerLink(link: pulumi.Output<DeclaredLink | undefined>): Pro
       ...findReplicationLoops(edges).filter((l) => l.edges.includes(self)).map((l) => ({ property: "leaderIndexPatterns", reason: describeReplicationLoop(l, ids.label) })),
       ...findFollowerNameCollisions(edges).filter((c) => c.edges.includes(self)).map((c) => ({ property: "followIndexPattern", reason: describeFollowerNameCollision(c, ids.label) })),
     ];
-  })();
+  })().catch((e: unknown) => {
+    // A fault of this check must not stop a program that declares nothing wrong: say so, and let the link go on.
+    warn(`the replication-loop check could not run (${(e as Error).message}); loops through this link are not checked`);
+    return [];
+  });
 }
 
 /** Stack config of the package, as the program sees it (`urls`, `cloudId`: where a connection-less link points). */

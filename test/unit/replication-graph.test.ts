@@ -78,6 +78,16 @@ describe("the registry of one program run (Pulumi mocks)", () => {
     }
   }, 60_000);
 
+  it("a link with malformed patterns takes no part (check reports them) and breaks nothing", async () => {
+    regs.length = 0;
+    await program(() => [
+      new ReplicationLink("ab", { remoteCluster: "a", leaderIndexPatterns: ["logs-*"], connection: B, leaderConnection: A, planInProgram: false }),
+      new ReplicationLink("ba", { remoteCluster: "b", leaderIndexPatterns: "logs-*" as never, connection: A, leaderConnection: B, planInProgram: false }),
+    ]);
+    expect(followers().map((r) => [r.name, r.object.crossLinkProblems]).sort()).toEqual([["ab", undefined], ["ba", undefined]]);
+    expect(checkLink(followers().find((r) => r.name === "ba")!.object).failures.map((f) => f.property)).toEqual(["leaderIndexPatterns"]);
+  }, 60_000);
+
   it("starts afresh in the next program run", async () => {
     regs.length = 0;
     await program(() => [

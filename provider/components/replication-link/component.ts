@@ -130,12 +130,15 @@ export class ReplicationLink extends pulumi.ComponentResource {
     const resolved = pulumi.all({ ...rest, remoteCluster: alias, patternName: args.patternName ?? name })
       .apply((a) => normalizeLinkInputs(a) as LinkFollowersInputs);
     // Loops and follower-name collisions with the program's other links (replication-graph.ts): refused by check.
-    const crossLink = pulumi.output(registerLink(resolved.apply((i) => ({
-      id: `ReplicationLink "${name}"`, name,
-      leaderOrigins: connectionOrigins(i.leaderConnection, () => undefined), followerOrigins: connectionOrigins(i.connection, packageConfig),
-      leaderIndexPatterns: i.leaderIndexPatterns, exclusionPatterns: patternExclusions(declarationOf(i)),
-      ...(i.followIndexPattern !== undefined ? { followIndexPattern: i.followIndexPattern } : {}),
-    }))));
+    // Malformed patterns are check's to report; such a link takes no part.
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+    const crossLink = pulumi.output(registerLink(resolved.apply((i) => (
+      strings(i.leaderIndexPatterns) && strings(i.leaderIndexExclusionPatterns) && (i.followIndexPattern === undefined || typeof i.followIndexPattern === "string") ? {
+        id: `ReplicationLink "${name}"`, name,
+        leaderOrigins: connectionOrigins(i.leaderConnection, () => undefined), followerOrigins: connectionOrigins(i.connection, packageConfig),
+        leaderIndexPatterns: i.leaderIndexPatterns, exclusionPatterns: patternExclusions(declarationOf(i)),
+        ...(i.followIndexPattern !== undefined ? { followIndexPattern: i.followIndexPattern } : {}),
+      } : undefined)), (m) => pulumi.log.warn(m, this)));
     // Inputs a check will refuse (the link's or its owned remote's): no plan, and so no request to either cluster.
     const refused = pulumi.all([resolved, args.remote ? pulumi.output({ ...args.remote, connection: args.connection }) : undefined, crossLink])
       .apply(([inputs, remote, problems]) => problems.length > 0 || checkLink(inputs).failures.length > 0 || (remote !== undefined && checkRemote(remote).failures.length > 0));
