@@ -131,34 +131,39 @@ export function simpleCycles(edges: readonly ReplicationEdge[], max = 1000): Rep
 }
 
 /**
- * The replication loops among the links: for each cycle of clusters, the first rotation (starting point) from which
- * an index name travels all the way round, with an example and what Elasticsearch would do.
+ * The replication loops among the links: for each cycle of clusters, the starting point (rotation) from which an
+ * index name travels all the way round with the worst outcome (endless before conflict before round trip), with an
+ * example and what Elasticsearch would do.
  */
 export function findReplicationLoops(edges: readonly ReplicationEdge[]): ReplicationLoop[] {
   const loops: ReplicationLoop[] = [];
+  // Equal kinds: the rotation whose example shows it in the first round (the name itself comes back).
+  const severity = (l: ReplicationLoop) => ({ endless: 3, conflict: 2, roundTrip: 1 })[l.kind] + (l.names[l.names.length - 1] === l.names[0] ? 0.5 : 0);
   for (const cycle of simpleCycles(edges)) {
+    let worst: ReplicationLoop | undefined;
     for (let r = 0; r < cycle.length; r++) {
-      const rotated = [...cycle.slice(r), ...cycle.slice(0, r)];
-      const once = travel(rotated);
-      if (!once) continue;
-      const k = rotated.length;
-      let loop: ReplicationLoop;
-      if (once.names[k] === once.names[0]) {
-        loop = { edges: rotated, names: once.names, kind: "conflict", approximate: once.approximate };
-      } else {
-        // Picked up again: a name that travels the cycle twice (its first round is the example).
-        const twice = travel([...rotated, ...rotated]);
-        loop = twice
-          ? { edges: rotated, names: twice.names.slice(0, k + 1), kind: "endless", approximate: twice.approximate }
-          : { edges: rotated, names: once.names, kind: "roundTrip", approximate: once.approximate };
-      }
-      // A same-cluster link that writes names it does not pick up again makes a copy, not a loop: try the next rotation.
-      if (k === 1 && loop.kind === "roundTrip") continue;
-      loops.push(loop);
-      break;
+      const loop = loopFrom([...cycle.slice(r), ...cycle.slice(0, r)]);
+      // A same-cluster link that writes names it does not pick up again makes a copy, not a loop.
+      if (!loop || (cycle.length === 1 && loop.kind === "roundTrip")) continue;
+      if (!worst || severity(loop) > severity(worst)) worst = loop;
     }
+    if (worst) loops.push(worst);
   }
   return loops;
+}
+
+/** The loop an index starting on the first link's leader makes, if any name travels the whole cycle from there. */
+function loopFrom(rotated: ReplicationEdge[]): ReplicationLoop | undefined {
+  const once = travel(rotated);
+  if (!once) return undefined;
+  const k = rotated.length;
+  if (once.names[k] === once.names[0]) return { edges: rotated, names: once.names, kind: "conflict", approximate: once.approximate };
+  // Picked up again: a name that travels the cycle twice (its first round is the example). When the second round
+  // writes the names of the first again (fixed names), it ends in a follow that finds its index already there.
+  const twice = travel([...rotated, ...rotated]);
+  if (!twice) return { edges: rotated, names: once.names, kind: "roundTrip", approximate: once.approximate };
+  const kind: LoopKind = twice.names[2 * k] === twice.names[k] ? "conflict" : "endless";
+  return { edges: rotated, names: twice.names.slice(0, k + 1), kind, approximate: twice.approximate };
 }
 
 export interface FollowerNameCollision {
@@ -203,7 +208,7 @@ function fixedName(e: ReplicationEdge, name: string): NameAutomaton {
 
 const CONSEQUENCE: Record<LoopKind, string> = {
   endless: "that copy matches again, so Elasticsearch's auto-follow writes a new copy every round without end (it never skips a leader index that is itself a follower)",
-  conflict: "the copy comes back under the leader index's own name, so the follow fails for ever (that index already exists there)",
+  conflict: "the copy comes back under a name that already exists there (the leader index's own, or an earlier copy's), so the follow fails for ever",
   roundTrip: "each cluster's own data comes back to it, and the clusters lead each other (multi-leader: the version rule then binds both ways and neither can be upgraded first)",
 };
 

@@ -133,7 +133,7 @@ export const BAD_INPUTS: Record<string, BadInput[]> = {
   ],
   "loop-topology": [
     b("a Topology primary → replica and a hand-made ReplicationLink replica → primary over the same names", "leaderIndexPatterns",
-      /replication loop: "issues.*" on the cluster at .* → ReplicationLink "(app-primary-replica|back)" writes .* → ReplicationLink "(app-primary-replica|back)" writes .*the copy comes back under the leader index's own name, so the follow fails for ever/),
+      /replication loop: "issues.*" on the cluster at .* → ReplicationLink "(app-primary-replica|back)" writes .* → ReplicationLink "(app-primary-replica|back)" writes .*the copy comes back under a name that already exists there .* so the follow fails for ever/),
   ],
   "version-topology": [
     b('Topology replica declared 9.5.3 following primary 9.5.4 (a follower older than its leader)', "clusters[1].version",

@@ -73,7 +73,7 @@ describe("replication loops", () => {
     const [loop] = findReplicationLoops([edge("ab", "A", "B", ["logs-*"]), edge("ba", "B", "A", ["logs-*"])]);
     expect(loop.kind).toBe("conflict");
     expect(loop.names).toEqual(["logs-x", "logs-x", "logs-x"]);
-    expect(describeReplicationLoop(loop, label)).toMatch(/fails for ever .* give one direction a followIndexPattern that marks its copies .* narrow leaderIndexPatterns/);
+    expect(describeReplicationLoop(loop, label)).toMatch(/fails for ever. To break it, give one direction a followIndexPattern that marks its copies .* narrow leaderIndexPatterns/);
   });
 
   it("through a chain of three clusters, and back renamed once: a round trip", () => {
