@@ -24,11 +24,13 @@ import { BAD_INPUTS, PROGRAM_ERROR } from "./cases";
 let env: OfflineEnv;
 let dir: string;
 let proxy: RecordingProxy;
+/** Three more proxies, each a distinct cluster for the loop and version groups (distinct URL origins). */
+let clusters: RecordingProxy[] = [];
 const results = new Map<string, OperationResult>();
 const timings: string[] = [];
 
 function project(stack: string, group: string): PulumiProject {
-  return new PulumiProject({ dir, env, stack, extraEnv: { BAD_INPUT_GROUP: group, BAD_INPUT_PROXY: proxy.url } });
+  return new PulumiProject({ dir, env, stack, extraEnv: { BAD_INPUT_GROUP: group, BAD_INPUT_PROXY: proxy.url, BAD_INPUT_CLUSTERS: JSON.stringify(clusters.map((c) => c.url)) } });
 }
 
 /** Runs `pool` previews at a time (each one spawns the CLI, the language host and the provider). */
@@ -53,6 +55,7 @@ beforeAll(async () => {
   fs.copyFileSync(path.join(__dirname, "program.js"), path.join(dir, "index.js"));
   // Nothing listens on the target: a request that got through would show up here (as a 502) all the same.
   proxy = await startRecordingProxy(`http://127.0.0.1:${await freePort()}`);
+  clusters = await Promise.all([1, 2, 3].map(async () => startRecordingProxy(`http://127.0.0.1:${await freePort()}`)));
   await project("bad", "").selectOrInit();
   const cfg = project("config", "");
   await cfg.selectOrInit();
@@ -64,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
+  for (const c of clusters) await c.close();
   for (const d of [dir, env?.stateDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
   console.log(`[figure] bad-input previews: ${timings.join("; ")}`);
 });
@@ -102,6 +106,6 @@ describe("bad input is rejected at preview, through the real CLI, without a requ
   });
 
   it("no preview sent a request to any cluster", () => {
-    expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect([proxy, ...clusters].flatMap((p) => p.requests.map((r) => `${p.url} ${r.method} ${r.path}`))).toEqual([]);
   });
 });

@@ -123,4 +123,24 @@ export const BAD_INPUTS: Record<string, BadInput[]> = {
   "link-both": [
     b("ReplicationLink with both remote and remoteCluster (conflicting)", PROGRAM_ERROR, /set exactly one of remote .* or remoteCluster/, "remoteCluster"),
   ],
+  "loop-links": [
+    b('two ReplicationLinks A → B and B → A, both logs-* renamed "{{leader_index}}-copy" (an endless chain of copies)', "leaderIndexPatterns",
+      /replication loop: "logs-x" on the cluster at .* → ReplicationLink "(a-to-b|b-to-a)" writes "logs-x-copy" on .* → ReplicationLink "(a-to-b|b-to-a)" writes "logs-x-copy-copy" .*a new copy every round without end.* leaderIndexExclusionPatterns \["\*-copy"\]/),
+  ],
+  "collision-links": [
+    b('two ReplicationLinks into one cluster whose follower names overlap ("logs-*" and "{{leader_index}}-from-b")', "followIndexPattern",
+      /ReplicationLink "a-to-d" .* and ReplicationLink "b-to-d" .* both write follower indexes on the cluster at .*, e\.g\. "logs-.*-from-b": one follower name with two leaders.* give one of them a followIndexPattern/),
+  ],
+  "loop-topology": [
+    b("a Topology primary → replica and a hand-made ReplicationLink replica → primary over the same names", "leaderIndexPatterns",
+      /replication loop: "issues.*" on the cluster at .* → ReplicationLink "(app-primary-replica|back)" writes .* → ReplicationLink "(app-primary-replica|back)" writes .*the copy comes back under a name that already exists there .* so the follow fails for ever/),
+  ],
+  "version-topology": [
+    b('Topology replica declared 9.5.3 following primary 9.5.4 (a follower older than its leader)', "clusters[1].version",
+      /"replica" \(9\.5\.3\) cannot follow "primary" \(9\.5\.4\): CCR needs the follower cluster on the same or a newer version .*upgrade "replica" first/),
+  ],
+  "version-docker": [
+    b("Docker-backend Topology: replica image 8.19.21 following primary's 9.5.4", PROGRAM_ERROR,
+      /"replica" \(8\.19\.21\) cannot follow "primary" \(9\.5\.4\).* upgrade "replica" first/, "version"),
+  ],
 };

@@ -8,7 +8,8 @@ import { checkRemote } from "../../resources/remote-cluster/plan";
 import { RemoteCluster, RemoteClusterArgs } from "../../resources/remote-cluster/resource";
 import { CcrDynamicResource } from "../../resources/stub";
 import { changeLines, checkLink, declarationOf, normalizeLinkInputs } from "./inputs";
-import { planLines, planLink, versionRefusal } from "./plan";
+import { patternExclusions, planLines, planLink, versionRefusal } from "./plan";
+import { connectionOrigins, packageConfig, registerLink } from "../replication-graph";
 import { followerVersionProblem } from "../../core/version";
 import { LINK_KIND } from "./provider";
 import { listLeader, observeFollowerSide } from "./reader";
@@ -128,9 +129,19 @@ export class ReplicationLink extends pulumi.ComponentResource {
     const { remote: _r, remoteCluster: _a, planInProgram: doPlan, ...rest } = args;
     const resolved = pulumi.all({ ...rest, remoteCluster: alias, patternName: args.patternName ?? name })
       .apply((a) => normalizeLinkInputs(a) as LinkFollowersInputs);
+    // Loops and follower-name collisions with the program's other links (replication-graph.ts): refused by check.
+    // Malformed patterns are check's to report; such a link takes no part.
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+    const crossLink = pulumi.output(registerLink(resolved.apply((i) => (
+      strings(i.leaderIndexPatterns) && strings(i.leaderIndexExclusionPatterns) && (i.followIndexPattern === undefined || typeof i.followIndexPattern === "string") ? {
+        id: `ReplicationLink "${name}"`, name,
+        leaderOrigins: connectionOrigins(i.leaderConnection, () => undefined), followerOrigins: connectionOrigins(i.connection, packageConfig),
+        leaderIndexPatterns: i.leaderIndexPatterns, exclusionPatterns: patternExclusions(declarationOf(i)),
+        ...(i.followIndexPattern !== undefined ? { followIndexPattern: i.followIndexPattern } : {}),
+      } : undefined)), (m) => pulumi.log.warn(m, this)));
     // Inputs a check will refuse (the link's or its owned remote's): no plan, and so no request to either cluster.
-    const refused = pulumi.all([resolved, args.remote ? pulumi.output({ ...args.remote, connection: args.connection }) : undefined])
-      .apply(([inputs, remote]) => checkLink(inputs).failures.length > 0 || (remote !== undefined && checkRemote(remote).failures.length > 0));
+    const refused = pulumi.all([resolved, args.remote ? pulumi.output({ ...args.remote, connection: args.connection }) : undefined, crossLink])
+      .apply(([inputs, remote, problems]) => problems.length > 0 || checkLink(inputs).failures.length > 0 || (remote !== undefined && checkRemote(remote).failures.length > 0));
     this.plan = doPlan === false ? pulumi.output([]) : pulumi.all([resolved, refused]).apply(async ([inputs, isRefused]) => {
       if (isRefused) return [];
       const lines = await planInProgram(inputs, (m) => pulumi.log.warn(m, this));
@@ -144,6 +155,7 @@ export class ReplicationLink extends pulumi.ComponentResource {
       ...rest, remoteCluster: alias, patternName: args.patternName ?? name,
       // The resource gets the lines that change something; refusals make its check fail with the reason.
       plan: this.plan.apply((l) => [...changeLines(l), ...l.filter((x) => x.startsWith("refuse "))]),
+      crossLinkProblems: crossLink.apply((p) => (p.length ? p : undefined)),
     }, { parent: this, dependsOn: this.remote ? [this.remote] : [] });
     this.followers = res.followers;
     this.pending = res.pending;

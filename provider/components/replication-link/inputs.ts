@@ -19,6 +19,8 @@ export function normalizeLinkInputs(newsIn: object): LinkFollowersInputs {
   out.onNoLongerMatching = news.onNoLongerMatching ?? "leave";
   out.deletePolicy = news.deletePolicy ?? "keep";
   out.plan = news.plan ?? [];
+  // Found in the program, for check only: never stored.
+  delete out.crossLinkProblems;
   return out as unknown as LinkFollowersInputs;
 }
 
@@ -55,6 +57,12 @@ export function checkLink(newsIn: object): { inputs: LinkFollowersInputs; failur
   checkFollowSpec(f, news);
   if (news.leaderConnection === undefined) f.add("leaderConnection", "leaderConnection is required: the link lists the leader's indexes (read-only) and calls forget_follower there");
   else checkConnection(f, news.leaderConnection, "leaderConnection");
+  // Loops and follower-name collisions with the program's other links, found where all of them are known (the program).
+  if (Array.isArray(news.crossLinkProblems)) {
+    for (const p of news.crossLinkProblems as Array<{ property?: unknown; reason?: unknown }>) {
+      if (typeof p?.property === "string" && typeof p.reason === "string") f.add(p.property, p.reason);
+    }
+  }
   // The program planned at preview time; a refusal there means the declaration cannot be met as the clusters are.
   const plan = Array.isArray(news.plan) ? news.plan.filter((l): l is string => typeof l === "string") : [];
   for (const line of plan.filter((l) => l.startsWith("refuse "))) {
