@@ -223,6 +223,11 @@ async function serveDataStreams(req: http.IncomingMessage, res: http.ServerRespo
       send(res, await layer.getDataStreams(seg[1]), q);
       return true;
     }
+    if (seg.length === 2 && method === "DELETE" && !seg[1].startsWith("_")) {
+      await readBody(req);
+      send(res, await layer.deleteDataStreams(seg[1]), q);
+      return true;
+    }
     return false;
   }
   if (seg[0] === "_resolve" && seg[1] === "index" && seg.length === 3 && method === "GET") {
@@ -254,10 +259,29 @@ async function serveDataStreams(req: http.IncomingMessage, res: http.ServerRespo
     }
     return false;
   }
+  if (seg.length === 1 && method === "DELETE") {
+    // MetadataDeleteIndexService: a data stream's write index cannot be deleted (the stream can, with all of them).
+    const refusal = layer.writeIndexRefusal(seg[0].split(","), "delete");
+    if (refusal) {
+      await readBody(req);
+      send(res, { status: refusal.status, body: refusal.body }, q);
+      return true;
+    }
+    return false;
+  }
   if (seg.length === 1 && method !== "GET" && method !== "HEAD") return false;
   const op = seg[1] ?? "";
   const docWrite = ((op === "_doc" || op === "_create" || op === "_update") && method !== "GET" && method !== "HEAD") || op === "_bulk";
   const expanded = expandDataStreamNames(layer.dataStreams(), seg[0], docWrite);
+  if (op === "_close" && method === "POST") {
+    // MetadataIndexStateService.closeIndices: "cannot close the following data stream write indices [...]".
+    const refusal = layer.writeIndexRefusal((expanded ?? seg[0]).split(","), "close");
+    if (refusal) {
+      await readBody(req);
+      send(res, { status: refusal.status, body: refusal.body }, q);
+      return true;
+    }
+  }
   if (expanded !== undefined) {
     const rest = url.pathname.split("/").filter(Boolean).slice(1).join("/");
     req.url = `/${expanded.split(",").map(encodeURIComponent).join(",")}${rest ? `/${rest}` : ""}${url.search}`;

@@ -363,6 +363,38 @@ export class CcrLayer {
     return ok({ data_streams: out });
   }
 
+  /**
+   * DeleteDataStreamTransportAction: the data streams go with all their backing indexes (followers among them lose
+   * their shard-follow tasks, as for any deleted follower). A missing concrete name is a 404.
+   */
+  async deleteDataStreams(expr: string): Promise<Reply> {
+    await this.verifyDataStreams();
+    const streams = this.dataStreams();
+    const missing = expr.split(",").filter((p) => p && !p.includes("*") && !p.startsWith("-") && p !== "_all" && !streams[p]);
+    if (missing.length) throw esError(404, "resource_not_found_exception", `data_streams matching [${missing.join(",")}] not found`);
+    const named = dataStreamsNamed(streams, expr);
+    for (const d of named) {
+      const r = await this.o.node.request("DELETE", `/${d.indices.map((i) => enc(i.index_name)).join(",")}?ignore_unavailable=true`);
+      if (r.status !== 200) throw new EsHttpError(r.status, r.body);
+      delete streams[d.name];
+    }
+    this.saveNow();
+    await this.verifyFollowers();
+    return ok({ acknowledged: true });
+  }
+
+  /**
+   * Elasticsearch refuses to close a data stream's write index (MetadataIndexStateService: "cannot close the
+   * following data stream write indices [...]") or to delete it (MetadataDeleteIndexService: "index [x] is the write
+   * index for data stream [y] and cannot be deleted"). The refusal for these concrete names, or undefined.
+   */
+  writeIndexRefusal(names: string[], op: "close" | "delete"): EsHttpError | undefined {
+    const writes = Object.values(this.dataStreams()).map((d) => [d.name, writeIndexOf(d)] as const).filter(([, w]) => w !== undefined && names.includes(w));
+    if (!writes.length) return undefined;
+    if (op === "close") return errors.illegalArgument(`cannot close the following data stream write indices [${writes.map(([, w]) => w).join(",")}]`);
+    return errors.illegalArgument(`index [${writes[0][1]}] is the write index for data stream [${writes[0][0]}] and cannot be deleted`);
+  }
+
   /** PromoteDataStreamTransportAction: the data stream is no longer replicated (its followers stay followers). */
   async promoteDataStream(name: string): Promise<Reply> {
     const d = this.dataStreams()[name];

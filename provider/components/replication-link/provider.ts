@@ -13,8 +13,8 @@ import { TUNING_KEYS } from "../../core/tuning";
 import { followerVersionProblem } from "../../core/version";
 import { checkLink, declarationOf, diffLink, normalizeLinkInputs } from "./inputs";
 import { forgetFollowerProblem, followerHealth, linkHealth } from "./observe";
-import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, recordedAfter } from "./plan";
-import { FollowerSide, listLeader, observeFollowerNamed, observeFollowerSide } from "./reader";
+import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, planStreamReleases, recordedAfter } from "./plan";
+import { FollowerSide, followerDataStreams, listLeader, observeFollowerNamed, observeFollowerSide } from "./reader";
 import type { LinkedFollower, LinkFollowersInputs, LinkFollowersOutputs } from "./types";
 
 export const LINK_KIND = "ReplicationLinkFollowers";
@@ -238,8 +238,24 @@ async function remove(d: LinkFollowersOutputs): Promise<void> {
       continue;
     }
     quiet = 0;
-    await pool(owned, d.concurrency ?? DEFAULT_CONCURRENCY, (a) =>
+    // Followers of leader backing indexes may back a data stream here, whose write index Elasticsearch will neither
+    // close nor delete by itself (planStreamReleases); the streams are read only when such names are released.
+    const streams = owned.some((a) => a.follower.includes(".ds-")) ? await followerDataStreams(c.follower, c.resource) : [];
+    const sp = planStreamReleases(owned.map((a) => a.follower), streams, d.deletePolicy);
+    const single = new Set(sp.single);
+    await pool(owned.filter((a) => single.has(a.follower)), d.concurrency ?? DEFAULT_CONCURRENCY, (a) =>
       followerIndexProvider.delete!(a.follower, followerInputs(d, a.follower, a.leaderIndex, undefined, d.deletePolicy)));
+    for (const s of sp.deleteStreams) {
+      // Deletes the write index with its stream (its other backing indexes were released above); Elasticsearch removes
+      // a deleted follower's shard-follow tasks. Its retention lease on the leader expires there: destroy never writes
+      // to the leader.
+      await c.follower.call({ resource: c.resource, action: `delete data stream ${s.stream} (its write index ${s.writeIndex} is the link's follower)` },
+        { method: "DELETE", path: `/_data_stream/${encodeURIComponent(s.stream)}` }, [404]);
+    }
+    if (sp.refused.length) {
+      throw stateError(c.follower.ctx({ resource: c.resource, action: "release the link's followers" }), sp.refused.map((r) => r.why).join("; "),
+        "the pattern is deleted and the other followers are released; do as the message says, then run destroy again");
+    }
   }
 }
 
