@@ -324,9 +324,13 @@ export class CcrLayer {
     const r = await this.o.node.request("GET", `/${all.map((i) => enc(i.index_name)).join(",")}/_settings/index.uuid?ignore_unavailable=true&allow_no_indices=true&expand_wildcards=all&filter_path=*.settings.index.uuid`);
     if (r.status !== 200) return;
     const uuids = (r.body ?? {}) as Record<string, { settings?: { index?: { uuid?: string } } }>;
+    // Only indexes that were asked about can be found gone: a follower registered while the request was out joined
+    // its stream after the read.
+    const asked = new Set(all.map((i) => `${i.index_name}/${i.index_uuid}`));
+    const gone = (i: { index_name: string; index_uuid: string }) => asked.has(`${i.index_name}/${i.index_uuid}`) && uuids[i.index_name]?.settings?.index?.uuid !== i.index_uuid;
     let changed = false;
     for (const d of Object.values(streams)) {
-      const kept = d.indices.filter((i) => uuids[i.index_name]?.settings?.index?.uuid === i.index_uuid);
+      const kept = d.indices.filter((i) => !gone(i));
       if (kept.length === d.indices.length) continue;
       changed = true;
       if (kept.length) d.indices = kept;

@@ -251,6 +251,26 @@ describe("ReplicationLink provider", () => {
     expect((await on(follower, "GET", "/_data_stream/events-app")).status).toBe(404);
     expect(await leaderStream()).toEqual([gen1, gen2]);
     expect((await on(leader, "GET", "/events-app/_count")).body.count).toBe(5);
+
+    // With a followIndexPattern the stream is renamed: `.ds-<renamed stream>-<date>-<generation>`, data_stream_name set.
+    const renamed = { ...ds, patternName: "link-ds-copy", followIndexPattern: "{{leader_index}}-copy" };
+    const rc2 = await link.check!({}, renamed);
+    expect(rc2.failures).toEqual([]);
+    const copy = await link.create!(rc2.inputs);
+    const names = [gen1, gen2].map((g) => g.replace(".ds-events-app-", ".ds-events-app-copy-"));
+    expect((copy.outs.followers as Array<{ name: string; dataStreamName?: string }>).map((f) => [f.name, f.dataStreamName])).toEqual(names.map((n) => [n, "events-app-copy"]));
+    const copied = await until(() => on(follower, "GET", "/_data_stream/events-app-copy"), (x) => x.status === 200, 30_000, "the renamed follower stream");
+    expect(copied.body.data_streams[0]).toMatchObject({ name: "events-app-copy", replicated: true, indices: names.map((n) => expect.objectContaining({ index_name: n })) });
+    await until(() => on(follower, "GET", "/events-app-copy/_count"), (x) => x.body?.count === 5, 30_000, "5 documents through the renamed stream");
+    // The stream no longer matches (excluded by its name) and onNoLongerMatching is "delete": the whole stream goes,
+    // its write index with it (Elasticsearch deletes a stream's write index only with the stream).
+    const narrowed = await link.check!({}, { ...renamed, leaderIndexExclusionPatterns: ["events-app"], onNoLongerMatching: "delete" });
+    expect(narrowed.failures).toEqual([]);
+    const u = await link.update!("link-ds-copy", copy.outs, narrowed.inputs);
+    expect(u.outs.followers).toEqual([]);
+    expect((await on(follower, "GET", "/_data_stream/events-app-copy")).status).toBe(404);
+    for (const n of names) expect((await on(follower, "GET", `/${n}`)).status).toBe(404);
+    await link.delete!("link-ds-copy", u.outs);
   });
 
   it("destroy removes the pattern and every follower it or the link made, the remote can go, the leader keeps its data", async () => {
