@@ -12,6 +12,7 @@ import type { EsNode } from "../es/node";
 import { freePort } from "../es/node";
 import { EsHttpError, errors } from "./errors";
 import { CcrLayer, Reply } from "./layer";
+import { decorateResolve, expandDataStreamNames } from "./data-streams";
 import { classifyMetadataRead, decorateMetadataRead, MetadataRead, presentIndices, scopeRequest } from "./metadata-view";
 import { classifyWrite, forward, forwardBuffered, mergeBulk, readBody, splitBulk, targetsFollower } from "./proxy";
 import { register, unregister } from "./registry";
@@ -70,9 +71,9 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
   const isFollower = (n: string) => n in layer.state.followers;
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://front");
+    let url = new URL(req.url ?? "/", "http://front");
     const method = (req.method ?? "GET").toUpperCase();
-    const seg = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    let seg = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const q = url.searchParams;
     const ccrAt = seg.indexOf("_ccr");
     if (ccrAt === 0 || ccrAt === 1) {
@@ -81,6 +82,13 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
       await layer.verifyFollowers().catch((e) => log(`ccr: follower check: ${(e as Error).message}`));
       send(res, await serveCcr(layer, method, seg, raw, url), q);
       return;
+    }
+    if (Object.keys(layer.dataStreams()).length || seg[0] === "_data_stream") {
+      const done = await serveDataStreams(req, res, layer, method, seg, url);
+      if (done) return;
+      // A data stream's name may have been rewritten to its backing indexes.
+      url = new URL(req.url ?? "/", "http://front");
+      seg = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     }
     if (!Object.keys(layer.state.followers).length) return forward(req, res, node.httpUrl);
     if (method === "DELETE" && seg.length === 1) {
@@ -193,6 +201,92 @@ async function serveMetadataRead(req: http.IncomingMessage, res: http.ServerResp
   headers["content-length"] = String(body.length);
   res.writeHead(r.status, headers);
   res.end(body);
+}
+
+/**
+ * The layer's replicated data streams (data-streams.ts), which the node does not hold: `GET _data_stream[/<expr>]`,
+ * `POST _data_stream/_promote/<name>`, a refused `POST <name>/_rollover`, `_resolve/index` answers with them added,
+ * and requests addressed by a data stream's name, rewritten to its backing indexes (its write index for document
+ * writes) as Elasticsearch resolves the name. True when the request was answered here; the URL may be rewritten
+ * for the rest of the routing.
+ */
+async function serveDataStreams(req: http.IncomingMessage, res: http.ServerResponse, layer: CcrLayer, method: string, seg: string[], url: URL): Promise<boolean> {
+  const q = url.searchParams;
+  if (seg[0] === "_data_stream") {
+    if (seg[1] === "_promote" && seg.length === 3 && method === "POST") {
+      await readBody(req);
+      send(res, await layer.promoteDataStream(seg[2]), q);
+      return true;
+    }
+    if (seg.length <= 2 && method === "GET" && seg[1] !== "_stats") {
+      await readBody(req);
+      send(res, await layer.getDataStreams(seg[1]), q);
+      return true;
+    }
+    if (seg.length === 2 && method === "DELETE" && !seg[1].startsWith("_")) {
+      await readBody(req);
+      send(res, await layer.deleteDataStreams(seg[1]), q);
+      return true;
+    }
+    return false;
+  }
+  if (seg[0] === "_resolve" && seg[1] === "index" && seg.length === 3 && method === "GET") {
+    await readBody(req);
+    // The node does not know the layer's data stream names: it resolves the rest, the names are added back below.
+    const streams = layer.dataStreams();
+    const rest = seg[2].split(",").filter((p) => !streams[p]);
+    if (!rest.length) {
+      send(res, { status: 200, body: decorateResolve(streams, seg[2], { indices: [], aliases: [], data_streams: [] }) }, q);
+      return true;
+    }
+    req.url = `/_resolve/index/${rest.map(encodeURIComponent).join(",")}${url.search}`;
+    const r = await forwardBuffered(req, layer.nodeUrl, Buffer.alloc(0));
+    if (r.status !== 200) {
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+      return true;
+    }
+    send(res, { status: 200, body: decorateResolve(layer.dataStreams(), seg[2], JSON.parse(r.body.toString("utf8"))) }, q);
+    return true;
+  }
+  if (!seg.length || seg[0].startsWith("_")) return false;
+  if (seg[1] === "_rollover" && method === "POST") {
+    const refusal = layer.rolloverRefusal(seg[0]);
+    if (refusal) {
+      await readBody(req);
+      send(res, { status: refusal.status, body: refusal.body }, q);
+      return true;
+    }
+    return false;
+  }
+  if (seg.length === 1 && method === "DELETE") {
+    // MetadataDeleteIndexService: a data stream's write index cannot be deleted (the stream can, with all of them).
+    const refusal = layer.writeIndexRefusal(seg[0].split(","), "delete");
+    if (refusal) {
+      await readBody(req);
+      send(res, { status: refusal.status, body: refusal.body }, q);
+      return true;
+    }
+    return false;
+  }
+  if (seg.length === 1 && method !== "GET" && method !== "HEAD") return false;
+  const op = seg[1] ?? "";
+  const docWrite = ((op === "_doc" || op === "_create" || op === "_update") && method !== "GET" && method !== "HEAD") || op === "_bulk";
+  const expanded = expandDataStreamNames(layer.dataStreams(), seg[0], docWrite);
+  if (op === "_close" && method === "POST") {
+    // MetadataIndexStateService.closeIndices: "cannot close the following data stream write indices [...]".
+    const refusal = layer.writeIndexRefusal((expanded ?? seg[0]).split(","), "close");
+    if (refusal) {
+      await readBody(req);
+      send(res, { status: refusal.status, body: refusal.body }, q);
+      return true;
+    }
+  }
+  if (expanded !== undefined) {
+    const rest = url.pathname.split("/").filter(Boolean).slice(1).join("/");
+    req.url = `/${expanded.split(",").map(encodeURIComponent).join(",")}${rest ? `/${rest}` : ""}${url.search}`;
+  }
+  return false;
 }
 
 /** Routes a `_ccr` request to the layer; unknown routes answer like Elasticsearch's REST controller. */

@@ -4,7 +4,10 @@ import { cause, ErrorCause, errors, esError, EsHttpError } from "./errors";
 import {
   effectiveParams, explicitParams, FollowParams, PARAM_NAMES, parseJsonBody, parseParams, rejectUnknownFields, validateParams,
 } from "./params";
-import { followerIndexName, isSkippedLeader, matchesPattern, validatePatternName } from "./patterns";
+import { followerDataStreamName, followerIndexName, isSkippedLeader, matchesIndexOrDataStream, validatePatternName } from "./patterns";
+import {
+  dataStreamOfIndex, dataStreamsNamed, EmulatedDataStream, followRefusal, RemoteDataStream, renderDataStream, updateLocalDataStream, writeIndexOf,
+} from "./data-streams";
 import { licenseAllowsCcr, Remote, resolveRemote } from "./remote";
 import { FollowLoop } from "./replicator";
 import { copyableLeaderSettings, flattenSettings, forbiddenOverrides, settingsString } from "./settings";
@@ -134,6 +137,7 @@ export class CcrLayer {
    * request, before follower write checks, after a DELETE through the front, and on the coordinator tick.
    */
   async verifyFollowers(): Promise<void> {
+    await this.verifyDataStreams();
     const known = Object.values(this.state.followers);
     if (!known.length) return;
     const names = known.map((f) => enc(f.index)).join(",");
@@ -184,6 +188,7 @@ export class CcrLayer {
     if ((b.data_streams ?? []).some((a: any) => a.name === leader)) throw errors.illegalArgument(`cannot follow [${leader}], because it is a DATA_STREAM`);
     const idx = (b.indices ?? []).find((i: any) => i.name === leader);
     if (res.status === 404 || !idx) throw errors.indexNotFound(leader);
+    const dataStream = typeof idx.data_stream === "string" ? await remoteDataStream(remote, idx.data_stream) : undefined;
     const st = await remote.req("GET", `/_cluster/state/metadata/${enc(leader)}?filter_path=metadata.indices`);
     const meta = st.body?.metadata?.indices?.[leader];
     if (!meta) throw errors.indexNotFound(leader);
@@ -199,6 +204,7 @@ export class CcrLayer {
       mappingVersion: meta.mapping_version as number,
       settings: s.body?.[leader]?.settings as Record<string, string>,
       mappings: m.body?.[leader]?.mappings as Record<string, unknown>,
+      dataStream,
     };
   }
 
@@ -216,12 +222,13 @@ export class CcrLayer {
     const wfasRaw = query.get("wait_for_active_shards") ?? "0";
     const wfas = wfasRaw === "all" ? 1 : wfasRaw === "default" ? 0 : Number(wfasRaw);
     if (!Number.isInteger(wfas) || wfas < 0) throw errors.illegalArgument(`illegal wait_for_active_shards value [${wfasRaw}]`);
-    const f = await this.createFollower(index, String(body.remote_cluster), String(body.leader_index), body.settings, params, wfas > 0);
+    const ds = body.data_stream_name != null ? String(body.data_stream_name) : undefined;
+    const f = await this.createFollower(index, String(body.remote_cluster), String(body.leader_index), body.settings, params, wfas > 0, undefined, ds);
     if (wfas > 0) return ok({ follow_index_created: true, follow_index_shards_acked: true, index_following_started: f.active });
     return ok({ follow_index_created: true, follow_index_shards_acked: false, index_following_started: false });
   }
 
-  private async createFollower(index: string, alias: string, leader: string, settings: unknown, params: FollowParams, wait: boolean, autoFollowedBy?: string): Promise<FollowerState> {
+  private async createFollower(index: string, alias: string, leader: string, settings: unknown, params: FollowParams, wait: boolean, autoFollowedBy?: string, dataStreamName?: string): Promise<FollowerState> {
     await this.checkLicense();
     const remote = await this.resolve(alias, leader);
     const li = await this.leaderInfo(remote, leader);
@@ -242,7 +249,14 @@ export class CcrLayer {
       if (d.status !== 200) throw new EsHttpError(d.status, d.body);
     }
     const fsettings = { ...copyableLeaderSettings(li.settings ?? {}), ...overrides };
-    const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy);
+    // A leader backing index: the local data stream it joins must still be replicated (checked before the restore,
+    // as Elasticsearch's metadata updater fails the restore's cluster-state update).
+    const localStream = li.dataStream ? (dataStreamName || li.dataStream.name) : undefined;
+    if (localStream) {
+      const refusal = followRefusal(this.state.data_streams?.[localStream] ?? await this.nodeDataStream(localStream), index);
+      if (refusal) throw errors.illegalArgument(refusal);
+    }
+    const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy, localStream);
     this.registering.add(registration);
     let f: FollowerState;
     try {
@@ -274,7 +288,7 @@ export class CcrLayer {
   }
 
   /** Creates the follower's index on the node and registers it at once (one step in Elasticsearch's restore). */
-  private async registerFollower(index: string, alias: string, leader: string, li: Awaited<ReturnType<CcrLayer["leaderInfo"]>>, fsettings: Record<string, unknown>, params: FollowParams, autoFollowedBy?: string): Promise<FollowerState> {
+  private async registerFollower(index: string, alias: string, leader: string, li: Awaited<ReturnType<CcrLayer["leaderInfo"]>>, fsettings: Record<string, unknown>, params: FollowParams, autoFollowedBy?: string, localStream?: string): Promise<FollowerState> {
     const c = await this.o.node.request("PUT", `/${enc(index)}?wait_for_active_shards=0`, { settings: fsettings, mappings: li.mappings ?? {} });
     if (c.status !== 200) throw new EsHttpError(c.status, c.body);
     const created = await this.requireLocalIndex(index);
@@ -286,8 +300,133 @@ export class CcrLayer {
       ...(autoFollowedBy ? { auto_followed_by: autoFollowedBy } : {}),
     };
     this.state.followers[index] = f;
+    if (localStream && li.dataStream) {
+      const streams = (this.state.data_streams ??= {});
+      streams[localStream] = updateLocalDataStream({ index_name: index, index_uuid: created.uuid }, streams[localStream], localStream, li.dataStream);
+    }
     this.saveNow();
     return f;
+  }
+
+  // ---------------------------------------------------------------- replicated data streams (data-streams.ts)
+  /** A data stream the node holds itself (made by its own templates: never replicated), as updateLocalDataStream sees it. */
+  private async nodeDataStream(name: string): Promise<{ name: string; replicated: boolean } | undefined> {
+    const r = await this.o.node.request("GET", "/_cluster/state/metadata?filter_path=metadata.data_stream.data_stream");
+    const d = r.body?.metadata?.data_stream?.data_stream?.[name];
+    return d ? { name, replicated: d.replicated === true } : undefined;
+  }
+
+  /** Drops deleted backing indexes from their data streams (MetadataDeleteIndexService), and streams left empty. */
+  private async verifyDataStreams(): Promise<void> {
+    const streams = this.state.data_streams ?? {};
+    const all = Object.values(streams).flatMap((d) => d.indices);
+    if (!all.length) return;
+    const r = await this.o.node.request("GET", `/${all.map((i) => enc(i.index_name)).join(",")}/_settings/index.uuid?ignore_unavailable=true&allow_no_indices=true&expand_wildcards=all&filter_path=*.settings.index.uuid`);
+    if (r.status !== 200) return;
+    const uuids = (r.body ?? {}) as Record<string, { settings?: { index?: { uuid?: string } } }>;
+    // Only indexes that were asked about can be found gone: a follower registered while the request was out joined
+    // its stream after the read.
+    const asked = new Set(all.map((i) => `${i.index_name}/${i.index_uuid}`));
+    const gone = (i: { index_name: string; index_uuid: string }) => asked.has(`${i.index_name}/${i.index_uuid}`) && uuids[i.index_name]?.settings?.index?.uuid !== i.index_uuid;
+    let changed = false;
+    for (const d of Object.values(streams)) {
+      const kept = d.indices.filter((i) => !gone(i));
+      if (kept.length === d.indices.length) continue;
+      changed = true;
+      if (kept.length) d.indices = kept;
+      else delete streams[d.name];
+      this.o.log(`ccr data stream ${d.name}: backing indexes deleted → ${kept.length ? kept.map((i) => i.index_name).join(", ") : "data stream removed"}`);
+    }
+    if (changed) this.saveNow();
+  }
+
+  /** The node's own HTTP URL (the front forwards to it). */
+  get nodeUrl(): string {
+    return this.o.node.httpUrl;
+  }
+
+  /** The replicated data streams the layer made on this cluster, by name. */
+  dataStreams(): Record<string, EmulatedDataStream> {
+    return this.state.data_streams ?? {};
+  }
+
+  /** `GET _data_stream[/<expr>]` for the layer's data streams; a missing concrete name is a 404 as in Elasticsearch. */
+  async getDataStreams(expr: string | undefined): Promise<Reply> {
+    await this.registrationsSettled();
+    await this.verifyDataStreams();
+    const streams = this.dataStreams();
+    const named = expr === undefined ? Object.values(streams).sort((a, b) => a.name.localeCompare(b.name)) : dataStreamsNamed(streams, expr);
+    for (const p of (expr ?? "").split(",")) {
+      if (p && !p.includes("*") && !p.startsWith("-") && p !== "_all" && !streams[p]) throw errors.indexNotFound(p);
+    }
+    const out = [];
+    for (const d of named) {
+      const h = await this.o.node.request("GET", `/_cluster/health/${d.indices.map((i) => enc(i.index_name)).join(",")}?filter_path=status`);
+      out.push(renderDataStream(d, String(h.body?.status ?? "red").toUpperCase()));
+    }
+    return ok({ data_streams: out });
+  }
+
+  /**
+   * DeleteDataStreamTransportAction: the data streams go with all their backing indexes (followers among them lose
+   * their shard-follow tasks, as for any deleted follower). A missing concrete name is a 404.
+   */
+  async deleteDataStreams(expr: string): Promise<Reply> {
+    await this.verifyDataStreams();
+    const streams = this.dataStreams();
+    const missing = expr.split(",").filter((p) => p && !p.includes("*") && !p.startsWith("-") && p !== "_all" && !streams[p]);
+    if (missing.length) throw esError(404, "resource_not_found_exception", `data_streams matching [${missing.join(",")}] not found`);
+    const named = dataStreamsNamed(streams, expr);
+    for (const d of named) {
+      const r = await this.o.node.request("DELETE", `/${d.indices.map((i) => enc(i.index_name)).join(",")}?ignore_unavailable=true`);
+      if (r.status !== 200) throw new EsHttpError(r.status, r.body);
+      delete streams[d.name];
+    }
+    this.saveNow();
+    await this.verifyFollowers();
+    return ok({ acknowledged: true });
+  }
+
+  /**
+   * Elasticsearch refuses to close a data stream's write index (MetadataIndexStateService: "cannot close the
+   * following data stream write indices [...]") or to delete it (MetadataDeleteIndexService: "index [x] is the write
+   * index for data stream [y] and cannot be deleted"). The refusal for these concrete names, or undefined.
+   */
+  writeIndexRefusal(names: string[], op: "close" | "delete"): EsHttpError | undefined {
+    const writes = Object.values(this.dataStreams()).map((d) => [d.name, writeIndexOf(d)] as const).filter(([, w]) => w !== undefined && names.includes(w));
+    if (!writes.length) return undefined;
+    if (op === "close") return errors.illegalArgument(`cannot close the following data stream write indices [${writes.map(([, w]) => w).join(",")}]`);
+    return errors.illegalArgument(`index [${writes[0][1]}] is the write index for data stream [${writes[0][0]}] and cannot be deleted`);
+  }
+
+  /** PromoteDataStreamTransportAction: the data stream is no longer replicated (its followers stay followers). */
+  async promoteDataStream(name: string): Promise<Reply> {
+    const d = this.dataStreams()[name];
+    if (!d) throw esError(404, "resource_not_found_exception", `data stream [${name}] does not exist`);
+    d.replicated = false;
+    this.saveNow();
+    return ok({ acknowledged: true });
+  }
+
+  /** The refusal of a rollover of one of the layer's data streams, or undefined when the name is none of them. */
+  rolloverRefusal(name: string): EsHttpError | undefined {
+    const d = this.dataStreams()[name];
+    if (!d) return undefined;
+    if (d.replicated) return errors.illegalArgument(`data stream [${name}] cannot be rolled over, because it is a replicated data stream`);
+    // A promoted stream would roll over from a local data-stream template onto a new local write index; the node
+    // does not hold this stream, so it cannot.
+    return errors.illegalArgument(`EMULATION LIMIT (sandbox/ccr): data stream [${name}] was promoted; rolling over an emulated data stream is not supported`);
+  }
+
+  /** The write index of the layer's data stream of that name (writes by the data stream's name go there). */
+  writeIndex(name: string): string | undefined {
+    const d = this.dataStreams()[name];
+    return d ? writeIndexOf(d) : undefined;
+  }
+
+  /** The data stream (of the layer's) an index backs. */
+  dataStreamOf(index: string): string | undefined {
+    return dataStreamOfIndex(this.dataStreams(), index)?.name;
   }
 
   private follower(index: string): FollowerState | undefined {
@@ -486,14 +625,20 @@ export class CcrLayer {
     return p;
   }
 
-  private async remoteIndices(remote: Remote): Promise<{ version: number; indices: Array<{ name: string; uuid: string; open: boolean; hidden: boolean; system: boolean }> }> {
-    const r = await remote.req("GET", "/_cluster/state/metadata?filter_path=metadata.indices.*.state,metadata.indices.*.system,metadata.indices.*.settings.index.uuid,metadata.indices.*.settings.index.hidden,metadata.cluster_uuid");
+  private async remoteIndices(remote: Remote): Promise<{ version: number; indices: Array<{ name: string; uuid: string; open: boolean; hidden: boolean; system: boolean; dataStream?: { name: string; system: boolean } }> }> {
+    const r = await remote.req("GET", "/_cluster/state/metadata?filter_path=metadata.indices.*.state,metadata.indices.*.system,metadata.indices.*.settings.index.uuid,metadata.indices.*.settings.index.hidden,metadata.cluster_uuid,metadata.data_stream.data_stream.*.indices.index_name,metadata.data_stream.data_stream.*.system");
     const st = await remote.req("GET", "/_cluster/state/version");
     const idx = r.body?.metadata?.indices ?? {};
+    // The parent data stream of each backing index (IndexAbstraction.getParentDataStream).
+    const parent = new Map<string, { name: string; system: boolean }>();
+    for (const [name, d] of Object.entries(r.body?.metadata?.data_stream?.data_stream ?? {}) as Array<[string, any]>) {
+      for (const i of d.indices ?? []) parent.set(i.index_name, { name, system: d.system === true });
+    }
     return {
       version: Number(st.body?.version ?? 0),
       indices: Object.entries(idx).map(([name, m]: [string, any]) => ({
         name, uuid: m.settings.index.uuid, open: m.state === "open", hidden: m.settings.index.hidden === "true", system: m.system === true,
+        ...(parent.has(name) ? { dataStream: parent.get(name) } : {}),
       })),
     };
   }
@@ -530,7 +675,7 @@ export class CcrLayer {
     if (newPatterns.length) {
       const { indices } = await this.remoteIndices(remote);
       const probe = { ...next, leader_index_patterns: newPatterns };
-      for (const i of indices) if (matchesPattern(probe, i.name) && !next.followed_uuids.includes(i.uuid)) next.followed_uuids.push(i.uuid);
+      for (const i of indices) if (!i.system && matchesIndexOrDataStream(probe, i.name, i.dataStream) && !next.followed_uuids.includes(i.uuid)) next.followed_uuids.push(i.uuid);
     }
     this.state.patterns[name] = next;
     this.saveNow();
@@ -604,9 +749,9 @@ export class CcrLayer {
         if (p.followed_uuids.length !== before) this.saveSoon();
         for (const i of info.indices) {
           if (!i.open || i.system || p.followed_uuids.includes(i.uuid)) continue;
-          if (!matchesPattern(p, i.name) || isSkippedLeader(i.name, i.hidden, p, i.system)) continue;
+          if (!matchesIndexOrDataStream(p, i.name, i.dataStream) || isSkippedLeader(i.name, i.hidden, p, i.system)) continue;
           const key = `${p.name}:${i.name}`;
-          const others = patterns.filter((o) => o !== p && matchesPattern(o, i.name)).map((o) => o.name);
+          const others = patterns.filter((o) => o !== p && matchesIndexOrDataStream(o, i.name, i.dataStream)).map((o) => o.name);
           if (others.length) {
             this.recordError(key, new EsHttpError(500, { error: cause("exception", `index to follow [${i.name}] for pattern [${p.name}] matches with other patterns [${others.join(", ")}]`) }), false);
             continue;
@@ -617,7 +762,7 @@ export class CcrLayer {
           // success and which clears the index's entry from recent_auto_follow_errors.
           if (existing && existing.leader_uuid === i.uuid) { p.followed_uuids.push(i.uuid); this.af.errors.delete(key); this.saveSoon(); continue; }
           try {
-            await this.createFollower(fname, alias, i.name, p.settings, p.params, false, p.name);
+            await this.createFollower(fname, alias, i.name, p.settings, p.params, false, p.name, followerDataStreamName(p, i.dataStream?.name));
             p.followed_uuids.push(i.uuid);
             this.af.success++;
             this.af.errors.delete(key);
@@ -640,4 +785,15 @@ function primaryHistoryUuids(shards: Record<string, Array<{ routing?: { primary?
     out.push(u);
   }
   return out;
+}
+
+/** The leader's data stream of a backing index, from its cluster-state metadata (what updateLocalDataStream copies). */
+async function remoteDataStream(remote: Remote, name: string): Promise<RemoteDataStream | undefined> {
+  const r = await remote.req("GET", "/_cluster/state/metadata?filter_path=metadata.data_stream.data_stream");
+  const d = r.body?.metadata?.data_stream?.data_stream?.[name];
+  if (!d) return undefined;
+  return {
+    name, generation: Number(d.generation ?? 1), timestamp_field: String(d.timestamp_field?.name ?? "@timestamp"),
+    hidden: d.hidden === true, system: d.system === true, allow_custom_routing: d.allow_custom_routing === true,
+  };
 }

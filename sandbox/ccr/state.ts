@@ -1,6 +1,7 @@
 /** EMULATED CCR layer: the persisted state (followers, patterns, followed leader UUIDs, checkpoints). */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { EmulatedDataStream } from "./data-streams";
 import type { FollowParams } from "./params";
 
 export interface FollowerState {
@@ -49,6 +50,8 @@ export interface CcrState {
    * forget_follower; a follower deleted without unfollow leaves its lease behind (in ES until it expires).
    */
   leases?: Record<string, string[]>;
+  /** On a FOLLOWER: the replicated data streams its followers of leader backing indexes made (data-streams.ts). */
+  data_streams?: Record<string, EmulatedDataStream>;
 }
 
 export function emptyState(): CcrState {

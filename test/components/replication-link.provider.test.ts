@@ -147,6 +147,132 @@ describe("ReplicationLink provider", () => {
     state = u.outs;
   });
 
+  it("leader deleted → onLeaderDeleted 'promote' keeps the follower as a regular index with its documents; 'leave' keeps it following and reports it", async () => {
+    // Two more links on the same clusters and remote, one per policy (their patterns do not overlap the first link's).
+    const promote = { ...inputs(), patternName: "link-promote", leaderIndexPatterns: ["keep-*"], leaderIndexExclusionPatterns: [], onLeaderDeleted: "promote", deletePolicy: "keep" };
+    const leave = { ...inputs(), patternName: "link-leave", leaderIndexPatterns: ["stay-*"], leaderIndexExclusionPatterns: [], onLeaderDeleted: "leave", deletePolicy: "delete" };
+    const checkedAs = async (i: Record<string, unknown>) => {
+      const r = await link.check!({}, i);
+      expect(r.failures).toEqual([]);
+      return r.inputs;
+    };
+    await Promise.all([leaderIndex("keep-a", 3), leaderIndex("keep-b", 1), leaderIndex("stay-a", 2)]);
+    const [p0, l0] = await Promise.all([link.create!(await checkedAs(promote)), link.create!(await checkedAs(leave))]);
+    await until(() => Promise.all(["keep-a", "stay-a"].map((n) => on(follower, "GET", `/${n}/_count`))), (rs) => rs[0].body?.count === 3 && rs[1].body?.count === 2, 30_000, "keep-a and stay-a replicated");
+    expect((await on(leader, "DELETE", "/keep-a")).status).toBe(200);
+    expect((await on(leader, "DELETE", "/stay-a")).status).toBe(200);
+
+    // The refresh's planned actions say what the next up does about each affected index, per policy.
+    const [pr, lr] = await Promise.all([link.read!("link-promote", p0.outs), link.read!("link-leave", l0.outs)]);
+    expect(pr.props.pending).toEqual(["promote keep-a: leader deleted (keep-a)"]);
+    expect(lr.props.pending).toEqual(["leave stay-a: leader deleted (stay-a); reported only"]);
+    // Promote is a change for the next up; leave is a report only (nothing to do, so no diff).
+    expect((await link.diff!("link-promote", pr.props, await checkedAs(promote))).changes).toBe(true);
+    expect((await link.diff!("link-leave", lr.props, await checkedAs(leave))).changes).toBe(false);
+
+    const mark = leaderProxy.mark();
+    const [pu, lu] = await Promise.all([link.update!("link-promote", pr.props, await checkedAs(promote)), link.update!("link-leave", lr.props, await checkedAs(leave))]);
+    const f = await followers();
+    // promote: no longer a follower, an open regular index that kept the leader's documents; keep-b is untouched.
+    expect(f["keep-a"]).toBeUndefined();
+    const promoted = await on(follower, "GET", "/keep-a/_settings?flat_settings=true");
+    expect(promoted.status).toBe(200);
+    expect(promoted.body["keep-a"].settings["index.xpack.ccr.following_index"]).toBeUndefined();
+    expect((await on(follower, "GET", "/keep-a/_count")).body.count).toBe(3);
+    expect((await on(follower, "PUT", "/keep-a/_doc/new?refresh=true", { n: 9 })).status).toBe(201);
+    expect(f["keep-b"]).toBe("keep-b");
+    expect((pu.outs.followers as Array<{ name: string }>).map((x) => x.name)).toEqual(["keep-b"]);
+    expect(pu.outs.pending).toEqual([]);
+    // leave: still a follower of the deleted leader, still recorded, and reported after the up.
+    expect(f["stay-a"]).toBe("stay-a");
+    expect((await on(follower, "GET", "/stay-a/_count")).body.count).toBe(2);
+    expect((lu.outs.followers as Array<{ name: string }>).map((x) => x.name)).toEqual(["stay-a"]);
+    expect(lu.outs.pending).toEqual(["leave stay-a: leader deleted (stay-a); reported only"]);
+    expect(leaderProxy.since(mark).filter((x) => x.method !== "GET")).toEqual([]);
+
+    // Destroy of each: the promoted index is no follower and stays; the left one is released per deletePolicy.
+    await Promise.all([link.delete!("link-promote", pu.outs), link.delete!("link-leave", lu.outs)]);
+    const after = await followers();
+    expect(["keep-a", "keep-b", "stay-a"].filter((n) => n in after)).toEqual([]);
+    expect((await on(follower, "GET", "/keep-a/_count")).body.count).toBe(4);
+    expect((await on(follower, "GET", "/keep-b/_count")).body.count).toBe(1); // deletePolicy keep: unfollowed, kept
+    expect((await on(follower, "GET", "/stay-a")).status).toBe(404); // deletePolicy delete
+    const patterns = ((await on(follower, "GET", "/_ccr/auto_follow")).body.patterns as Array<{ name: string }>).map((p) => p.name);
+    expect(patterns).toEqual(["link"]);
+  });
+
+  it("data streams: the existing backing indexes are followed with their stream, a rollover by the pattern; the follower's stream is replicated and lists both", async () => {
+    const ts = () => new Date().toISOString();
+    expect((await on(leader, "PUT", "/_index_template/events", { index_patterns: ["events-*"], data_stream: {}, priority: 500, template: { settings: { number_of_shards: 1, number_of_replicas: 0 } } })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await on(leader, "POST", "/events-app/_doc?refresh=true", { "@timestamp": ts(), n: i })).status).toBe(201);
+    const leaderStream = async () => (await on(leader, "GET", "/_resolve/index/events-app")).body.data_streams[0].backing_indices as string[];
+    const [gen1] = await leaderStream();
+    expect(gen1).toMatch(/^\.ds-events-app-\d{4}\.\d{2}\.\d{2}-000001$/);
+    const ds = { ...inputs(), patternName: "link-ds", leaderIndexPatterns: ["events-*"], leaderIndexExclusionPatterns: [], onLeaderDeleted: "leave", deletePolicy: "delete" };
+    const c = await link.check!({}, ds);
+    expect(c.failures).toEqual([]);
+    const created = await link.create!(c.inputs);
+    // Bootstrap: the hidden, dot-prefixed backing index is followed because its stream matches.
+    expect((created.outs.followers as Array<{ name: string; origin: string }>).map((f) => [f.name, f.origin])).toEqual([[gen1, "bootstrap"]]);
+    const stream = async () => {
+      const r = await on(follower, "GET", "/_data_stream/events-app");
+      return r.status === 200 ? r.body.data_streams[0] as { indices: Array<{ index_name: string }>; replicated: boolean; generation: number } : undefined;
+    };
+    await until(stream, (s) => s?.indices.length === 1, 30_000, "the follower's data stream made by the follow");
+
+    // A rollover on the leader: its new backing index is followed by the pattern, into the same follower stream.
+    const roll = await on(leader, "POST", "/events-app/_rollover");
+    expect(roll.status).toBe(200);
+    const gen2 = roll.body.new_index as string;
+    for (let i = 3; i < 5; i++) expect((await on(leader, "POST", "/events-app/_doc?refresh=true", { "@timestamp": ts(), n: i })).body._index).toBe(gen2);
+    const s = await until(stream, (x) => x?.indices.length === 2, 30_000, "the rollover's backing index auto-followed into the stream");
+    expect(s!.indices.map((i) => i.index_name)).toEqual([gen1, gen2]); // the newest generation is the write index
+    expect(s!.replicated).toBe(true);
+    expect(s!.generation).toBe(2);
+    // `_all/_ccr/info` skips hidden followers (backing indexes are hidden); by name they answer.
+    const info = async () => ((await on(follower, "GET", `/${gen1},${gen2}/_ccr/info`)).body.follower_indices as Array<{ follower_index: string; leader_index: string; status: string }>)
+      .map((f) => [f.follower_index, f.leader_index, f.status]);
+    expect(await until(info, (x) => x.every((f) => f[2] === "active"), 30_000, "both followers active")).toEqual([[gen1, gen1, "active"], [gen2, gen2, "active"]]);
+    // Documents arrive, read by the stream's name; a replicated stream takes no local rollover and no writes.
+    await until(() => on(follower, "GET", "/events-app/_count"), (r) => r.body?.count === 5, 30_000, "5 documents through the follower's stream");
+    const refused = await on(follower, "POST", "/events-app/_rollover");
+    expect([refused.status, refused.body.error?.reason]).toEqual([400, "data stream [events-app] cannot be rolled over, because it is a replicated data stream"]);
+    expect((await on(follower, "POST", "/events-app/_doc", { "@timestamp": ts(), n: 99 })).status).toBe(403);
+    const resolved = await on(follower, "GET", "/_resolve/index/events-app");
+    expect(resolved.body.data_streams).toEqual([{ name: "events-app", backing_indices: [gen1, gen2], timestamp_field: "@timestamp" }]);
+
+    // A refresh records what the pattern made; nothing is pending.
+    const r = await link.read!("link-ds", created.outs);
+    expect(r.props.pending).toEqual([]);
+    expect((r.props.followers as Array<{ name: string }>).map((f) => f.name)).toEqual([gen1, gen2]);
+    // Destroy with deletePolicy delete: the followers go, and the stream with them; the leader's stream is untouched.
+    await link.delete!("link-ds", r.props);
+    for (const n of [gen1, gen2]) expect((await on(follower, "GET", `/${n}`)).status).toBe(404);
+    expect((await on(follower, "GET", "/_data_stream/events-app")).status).toBe(404);
+    expect(await leaderStream()).toEqual([gen1, gen2]);
+    expect((await on(leader, "GET", "/events-app/_count")).body.count).toBe(5);
+
+    // With a followIndexPattern the stream is renamed: `.ds-<renamed stream>-<date>-<generation>`, data_stream_name set.
+    const renamed = { ...ds, patternName: "link-ds-copy", followIndexPattern: "{{leader_index}}-copy" };
+    const rc2 = await link.check!({}, renamed);
+    expect(rc2.failures).toEqual([]);
+    const copy = await link.create!(rc2.inputs);
+    const names = [gen1, gen2].map((g) => g.replace(".ds-events-app-", ".ds-events-app-copy-"));
+    expect((copy.outs.followers as Array<{ name: string; dataStreamName?: string }>).map((f) => [f.name, f.dataStreamName])).toEqual(names.map((n) => [n, "events-app-copy"]));
+    const copied = await until(() => on(follower, "GET", "/_data_stream/events-app-copy"), (x) => x.status === 200, 30_000, "the renamed follower stream");
+    expect(copied.body.data_streams[0]).toMatchObject({ name: "events-app-copy", replicated: true, indices: names.map((n) => expect.objectContaining({ index_name: n })) });
+    await until(() => on(follower, "GET", "/events-app-copy/_count"), (x) => x.body?.count === 5, 30_000, "5 documents through the renamed stream");
+    // The stream no longer matches (excluded by its name) and onNoLongerMatching is "delete": the whole stream goes,
+    // its write index with it (Elasticsearch deletes a stream's write index only with the stream).
+    const narrowed = await link.check!({}, { ...renamed, leaderIndexExclusionPatterns: ["events-app"], onNoLongerMatching: "delete" });
+    expect(narrowed.failures).toEqual([]);
+    const u = await link.update!("link-ds-copy", copy.outs, narrowed.inputs);
+    expect(u.outs.followers).toEqual([]);
+    expect((await on(follower, "GET", "/_data_stream/events-app-copy")).status).toBe(404);
+    for (const n of names) expect((await on(follower, "GET", `/${n}`)).status).toBe(404);
+    await link.delete!("link-ds-copy", u.outs);
+  });
+
   it("destroy removes the pattern and every follower it or the link made, the remote can go, the leader keeps its data", async () => {
     await leaderIndex("logs-just-before-destroy", 1);
     await until(followers, (f) => "logs-just-before-destroy" in f, 30_000, "auto-followed before destroy");

@@ -47,6 +47,17 @@ describe("ReplicationLink executor", () => {
     expect(writes(leader)).toEqual([]);
   });
 
+  it("a later up with widened patterns or new exclusions rewrites the link's own pattern and follows what now matches", async () => {
+    leaderIndex("logs-a");
+    leaderIndex("metrics-a");
+    const first = await link.create!(await inputs());
+    expect((first.outs.followers as Array<{ name: string }>).map((f) => f.name)).toEqual(["logs-a"]);
+    const widened = await link.update!("link", first.outs, await inputs({ leaderIndexPatterns: ["logs-*", "metrics-*"], leaderIndexExclusionPatterns: ["logs-skip*"] }));
+    expect((widened.outs.followers as Array<{ name: string }>).map((f) => f.name)).toEqual(["logs-a", "metrics-a"]);
+    const p = follower.patterns.get("link") as { leader_index_patterns: string[]; leader_index_exclusion_patterns: string[] };
+    expect([p.leader_index_patterns, p.leader_index_exclusion_patterns]).toEqual([["logs-*", "metrics-*"], ["logs-skip*", ".*"]]);
+  });
+
   it("checks the CCR version rule (followerVersionProblem) before any write, and says so at preview", async () => {
     leaderIndex("logs-a");
     leader.version = "9.1.0";

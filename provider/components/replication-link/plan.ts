@@ -280,3 +280,44 @@ export function recordedAfter(p: LinkPlan, before: LinkedFollower[]): LinkedFoll
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** A data stream on the follower cluster and its backing indexes, oldest first (the last is the write index). */
+export interface FollowerDataStream { name: string; backingIndices: string[] }
+
+export interface StreamReleasePlan {
+  /** Released one by one (FollowerIndex's destroy: pause, close, unfollow, then delete or open). */
+  single: string[];
+  /** Streams released whole with "delete": `DELETE _data_stream/<stream>` once the others are gone (it deletes the write index). */
+  deleteStreams: Array<{ stream: string; writeIndex: string }>;
+  /** Write indexes that cannot be released as asked. */
+  refused: Array<{ follower: string; why: string }>;
+}
+
+/**
+ * How followers that back data streams on the follower cluster are released. Elasticsearch refuses to close a data
+ * stream's write index (MetadataIndexStateService: "cannot close the following data stream write indices") and to
+ * delete it (MetadataDeleteIndexService: "is the write index for data stream … and cannot be deleted"), so that
+ * follower can be neither unfollowed nor deleted on its own; only deleting the stream removes it
+ * (DeleteDataStreamTransportAction deletes every backing index). With "delete" and the whole stream released, the
+ * stream is deleted after its other backing indexes; otherwise the write index is refused, with what to do.
+ */
+export function planStreamReleases(followers: readonly string[], streams: readonly FollowerDataStream[], policy: "keep" | "delete"): StreamReleasePlan {
+  const out: StreamReleasePlan = { single: [], deleteStreams: [], refused: [] };
+  const releasing = new Set(followers);
+  const writeOf = new Map(streams.filter((s) => s.backingIndices.length).map((s) => [s.backingIndices[s.backingIndices.length - 1], s]));
+  for (const f of followers) {
+    const s = writeOf.get(f);
+    if (!s) {
+      out.single.push(f);
+      continue;
+    }
+    const others = s.backingIndices.filter((b) => !releasing.has(b));
+    if (policy === "delete" && !others.length) out.deleteStreams.push({ stream: s.name, writeIndex: f });
+    else if (policy === "delete") {
+      out.refused.push({ follower: f, why: `${f} is the write index of data stream "${s.name}", which Elasticsearch will not delete on its own, and ${others.join(", ")} ${others.length === 1 ? "is" : "are"} not released with it (deleting the stream would delete ${others.length === 1 ? "it" : "them"} too); release or delete the rest of the stream first` });
+    } else {
+      out.refused.push({ follower: f, why: `${f} is the write index of data stream "${s.name}": Elasticsearch refuses to close a data stream's write index, so it cannot be unfollowed and kept; use deletePolicy "delete" (the stream is deleted on the follower cluster, the leader keeps its data), or promote the stream (POST _data_stream/_promote/${s.name}) and roll it over on the follower cluster (needs a data-stream index template there), then destroy again` });
+    }
+  }
+  return out;
+}

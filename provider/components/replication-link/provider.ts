@@ -13,8 +13,8 @@ import { TUNING_KEYS } from "../../core/tuning";
 import { followerVersionProblem } from "../../core/version";
 import { checkLink, declarationOf, diffLink, normalizeLinkInputs } from "./inputs";
 import { forgetFollowerProblem, followerHealth, linkHealth } from "./observe";
-import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, recordedAfter } from "./plan";
-import { FollowerSide, listLeader, observeFollowerNamed, observeFollowerSide } from "./reader";
+import { describe, LinkAction, LinkPlan, patternExclusions, planLines, planLink, planStreamReleases, recordedAfter } from "./plan";
+import { FollowerSide, followerDataStreams, listLeader, observeFollowerNamed, observeFollowerSide } from "./reader";
 import type { LinkedFollower, LinkFollowersInputs, LinkFollowersOutputs } from "./types";
 
 export const LINK_KIND = "ReplicationLinkFollowers";
@@ -31,14 +31,19 @@ function tuningOf(d: LinkFollowersInputs): Record<string, unknown> {
   return t;
 }
 
-function patternInputs(d: LinkFollowersInputs, refused: string[]): Record<string, unknown> {
+/**
+ * The pattern's inputs. `ours`: the pattern is the link's own (an update, or the second PUT of this create), so a
+ * stored version that differs is rewritten as declared; only a create's first PUT refuses a differing pattern of that
+ * name that someone else made (AutoFollowPattern's adoption rule).
+ */
+function patternInputs(d: LinkFollowersInputs, refused: string[], ours: boolean): Record<string, unknown> {
   const decl = declarationOf(d);
   return {
     name: d.patternName, remoteCluster: d.remoteCluster, leaderIndexPatterns: d.leaderIndexPatterns,
     leaderIndexExclusionPatterns: patternExclusions(decl, refused),
     ...(d.followIndexPattern ? { followIndexPattern: d.followIndexPattern } : {}),
     ...(d.settings && Object.keys(d.settings).length ? { settings: d.settings } : {}),
-    ...tuningOf(d), active: true, connection: d.connection,
+    ...tuningOf(d), active: true, connection: d.connection, ...(ours ? { adoptExisting: "overwrite" } : {}),
   };
 }
 
@@ -132,8 +137,25 @@ async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, p
       if (!(now && now.remoteCluster === d.remoteCluster && now.leaderUuid === leaderUuid)) throw e;
     }
   };
+  // Releases of followers that are their data stream's write index (planStreamReleases): a stream released whole with
+  // "delete" goes after its other backing indexes; a write index that cannot be released as asked fails with why.
+  const releases = plan.actions.filter((a): a is Extract<LinkAction, { do: "release" }> => a.do === "release" && a.policy !== "leave");
+  const streams = releases.some((a) => a.follower.includes(".ds-")) ? await followerDataStreams(c.follower, c.resource) : [];
+  const byPolicy = (p: "delete" | "promote") => planStreamReleases(releases.filter((a) => a.policy === p).map((a) => a.follower), streams, policyOf(p));
+  const sp = [byPolicy("delete"), byPolicy("promote")];
+  const later = new Set(sp.flatMap((x) => x.deleteStreams.map((s) => s.writeIndex)));
+  for (const r of sp.flatMap((x) => x.refused)) failed.set(r.follower, r.why);
+  const now = plan.actions.filter((a) => a.do !== "forget" && !later.has((a as { follower?: string }).follower ?? "") && !failed.has((a as { follower?: string }).follower ?? ""));
   await Promise.all(plan.actions.filter((a) => a.do === "forget").map(one));
-  await Promise.all(plan.actions.filter((a) => a.do !== "forget").map(one));
+  await Promise.all(now.map(one));
+  for (const s of sp.flatMap((x) => x.deleteStreams)) {
+    try {
+      await slots.run(() => c.follower.call({ resource: c.resource, action: `delete data stream ${s.stream} (its write index ${s.writeIndex} is the link's follower)` },
+        { method: "DELETE", path: `/_data_stream/${encodeURIComponent(s.stream)}` }, [404]));
+    } catch (e) {
+      failed.set(s.writeIndex, (e as Error).message);
+    }
+  }
   c.follower.invalidate();
   return { failed };
 }
@@ -193,12 +215,12 @@ async function converge(d: LinkFollowersInputs, olds: LinkFollowersOutputs | und
   c.follower.invalidate();
   // Refusals known before any write go into the pattern's first PUT.
   const before = planLink(decl, { leaders: await listLeader(c.leader, c.resource), ...(await observeFollowerSide(c.follower, recorded)), recorded, previous });
-  await autoFollowPatternProvider.create!(patternInputs(d, before.refusedLeaders));
+  await autoFollowPatternProvider.create!(patternInputs(d, before.refusedLeaders, olds !== undefined));
   c.follower.invalidate();
   const leaders = await listLeader(c.leader, c.resource);
   const plan = planLink(decl, { leaders, ...(await observeFollowerSide(c.follower, recorded)), recorded, previous });
   const refused = [...new Set([...before.refusedLeaders, ...plan.refusedLeaders])];
-  if (refused.length > before.refusedLeaders.length) await autoFollowPatternProvider.create!(patternInputs(d, refused));
+  if (refused.length > before.refusedLeaders.length) await autoFollowPatternProvider.create!(patternInputs(d, refused, true));
   const { failed } = await execute(d, c, plan);
   const kept = recordedAfter(plan, recorded).filter((r) => !failed.has(r.name));
   // Outputs and health need the followers' own UUIDs and stats, not their leader UUIDs (the plan has those).
@@ -238,8 +260,24 @@ async function remove(d: LinkFollowersOutputs): Promise<void> {
       continue;
     }
     quiet = 0;
-    await pool(owned, d.concurrency ?? DEFAULT_CONCURRENCY, (a) =>
+    // Followers of leader backing indexes may back a data stream here, whose write index Elasticsearch will neither
+    // close nor delete by itself (planStreamReleases); the streams are read only when such names are released.
+    const streams = owned.some((a) => a.follower.includes(".ds-")) ? await followerDataStreams(c.follower, c.resource) : [];
+    const sp = planStreamReleases(owned.map((a) => a.follower), streams, d.deletePolicy);
+    const single = new Set(sp.single);
+    await pool(owned.filter((a) => single.has(a.follower)), d.concurrency ?? DEFAULT_CONCURRENCY, (a) =>
       followerIndexProvider.delete!(a.follower, followerInputs(d, a.follower, a.leaderIndex, undefined, d.deletePolicy)));
+    for (const s of sp.deleteStreams) {
+      // Deletes the write index with its stream (its other backing indexes were released above); Elasticsearch removes
+      // a deleted follower's shard-follow tasks. Its retention lease on the leader expires there: destroy never writes
+      // to the leader.
+      await c.follower.call({ resource: c.resource, action: `delete data stream ${s.stream} (its write index ${s.writeIndex} is the link's follower)` },
+        { method: "DELETE", path: `/_data_stream/${encodeURIComponent(s.stream)}` }, [404]);
+    }
+    if (sp.refused.length) {
+      throw stateError(c.follower.ctx({ resource: c.resource, action: "release the link's followers" }), sp.refused.map((r) => r.why).join("; "),
+        "the pattern is deleted and the other followers are released; do as the message says, then run destroy again");
+    }
   }
 }
 

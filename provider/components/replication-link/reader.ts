@@ -3,6 +3,7 @@ import type { Cluster } from "../../client/cluster";
 import type { CcrStats } from "../../client/cluster";
 import { isFollowerIndex } from "../../core/index-meta";
 import { parseFollowers, parseLeaderListing } from "./observe";
+import type { FollowerDataStream } from "./plan";
 import type { FollowerInfo, LeaderIndexInfo } from "./types";
 
 /**
@@ -54,4 +55,14 @@ export async function observeFollowerNamed(follower: Cluster, name: string): Pro
   if (!isFollowerIndex(meta?.settings)) return undefined;
   const [e, leaderUuid] = await Promise.all([follower.followInfoOfIndex.get(name), follower.leaderUuids.get(name)]);
   return e ? { remoteCluster: e.remote_cluster, leaderIndex: e.leader_index, leaderUuid } : undefined;
+}
+
+/**
+ * The data streams on the follower cluster with their backing indexes in order (the last is the write index), from
+ * one `_resolve/index` request. Read only when followers that look like backing indexes (`.ds-`) are released.
+ */
+export async function followerDataStreams(follower: Cluster, resource: string): Promise<FollowerDataStream[]> {
+  const r = await follower.call({ resource, action: "list the follower cluster's data streams" }, { method: "GET", path: "/_resolve/index/*", query: { expand_wildcards: "all" } });
+  const ds = ((r.body as { data_streams?: Array<{ name?: string; backing_indices?: string[] }> })?.data_streams ?? []);
+  return ds.filter((d) => typeof d.name === "string").map((d) => ({ name: d.name as string, backingIndices: (d.backing_indices ?? []).map(String) }));
 }
