@@ -1,15 +1,17 @@
 /**
  * Example (c), examples/failover-drill, through the REAL `pulumi` CLI and Node.js language host, on one stack driven
- * through the drill its README walks: preview → up → refresh (no changes) → planned switchover by a config change
- * (preview lists the steps; up) → writes on the new leader reach the others → fail back → unplanned failover (the
- * leader's node SIGKILLed, `unavailable`) → the old leader restarted on its data, its indexes kept until declared
- * (`failbackDiscard`, the preview names each with its document count) → it follows again → fail back to it → destroy
- * (no follower, pattern or remote setting left on any cluster; every cluster's data kept).
+ * through the drill its README walks: preview → up → refresh (no changes) → the leader's node SIGKILLed during a
+ * burst of writes → unplanned failover by config (refused until the dead cluster is declared `unavailable`; the
+ * reported possible loss is exactly what the new leader is missing) → the old leader restarted on its data: its
+ * indexes, which hold writes the others never saw, are kept until declared (`failbackDiscard`; the preview names each
+ * with its document count), then replaced by followers of the leader → writes on the leader reach every cluster →
+ * fail back, a planned switchover by one config change (the preview lists the ordered steps; nothing acknowledged is
+ * lost) → destroy (no follower, pattern or remote setting left on any cluster; every cluster's data kept).
  *
  * Three real nodes of CCR_ES_VERSION, each behind the sandbox's EMULATED `_ccr` front and a recording proxy: every
- * request the provider sends is recorded, and no preview (nor the refresh) may send one that writes. What
- * test/components/topology.cli.test.ts asserts on the top-level program (the engine's step order of a switchover, the
- * refusal of a failover while the dead leader is not declared down) is not repeated here.
+ * request the provider sends is recorded, and no preview (nor the refresh) may send one that writes.
+ * test/components/topology.cli.test.ts drives the top-level program through a planned switchover primary → replica1
+ * and back (with the engine's step order); that is not repeated here.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -38,6 +40,9 @@ let project: PulumiProject;
 /** Document ids acknowledged per index (whoever led when they were written). */
 const acked: Record<string, Set<number>> = { issues: new Set(), "pull-requests": new Set() };
 const timings: string[] = [];
+const figures: string[] = [];
+/** What the unplanned failover reported and what the new leader was missing then. */
+let failover: { lost: number[]; lossOps: number };
 const timed = timerInto(timings);
 
 const on = (n: Name, method: string, p: string, body?: unknown) => esRequest(c[n].front.url, method, p, body);
@@ -140,7 +145,7 @@ beforeAll(async () => {
 }, 400_000);
 
 afterAll(async () => {
-  console.log(`[figure] example c (failover drill) on ${resolveEsVersion()}: ${timings.join("; ")}`);
+  console.log([...figures, `example c (failover drill) on ${resolveEsVersion()}: ${timings.join("; ")}`].map((f) => `[figure] ${f}`).join("\n"));
   await project?.removeStack();
   for (const p of Object.values(proxies)) await p.close();
   await stopTestClusters(c ? Object.values(c) : []);
@@ -165,35 +170,103 @@ describe(`example c (failover drill on three clusters) through the real CLI on E
     expect(refresh.changes).toEqual({ same: 13 });
   });
 
-  it("planned switchover is one config change: preview lists the steps and writes nothing, up performs them", async () => {
+  it("unplanned failover: the leader's node dies; refused until declared down, then the loss reported is what is missing", async () => {
+    const before = new Set(acked.issues);
+    await bulk("primary", "issues", 1000, 1500);
+    await new Promise((r) => setTimeout(r, 1500)); // the followers' next reads see the leader's new checkpoint
+    await c.primary.node.kill(); // SIGKILL of the node's process group; its data directory stays
     await project.setConfig("leader", "replica1");
-    const preview = await readOnly("preview (switchover)", () => project.preview());
-    inOrder(shown(preview), [
-      /planned switchover primary → replica1/,
-      /on "primary": block writes \(index.blocks.write=true\) on "issues", "pull-requests"/,
-      /on "replica1": promote "issues": pause → close → unfollow → open/,
-      /on "primary": replace the caught-up index "issues" \(it was the leader's\) and follow "issues" on replica1: copies 40 documents/,
-      /on "replica2": delete follower "pull-requests" \(of primary\) and follow "pull-requests" on replica1: copies 20 documents/,
-      /link replica1 → replica2 for issues\*, pull-requests\*/,
+    // refresh=false: a refresh would read the resources on the dead cluster (README: unplanned failover).
+    const refused = await readOnly("preview (leader dead, not declared down)", () => project.preview({ refresh: false, allowFailure: true }));
+    expect(refused.code).not.toBe(0);
+    expect(shown({ stdout: refused.stdout + refused.stderr })).toMatch(/cluster "primary" does not answer .*declare it down: unavailable: \["primary"\].*pulumi config set unavailable primary/s);
+    await project.setConfig("unavailable", "primary");
+    const t0 = Date.now();
+    const up = await timed("up (unplanned failover)", () => project.up({ refresh: false }));
+    const took = (Date.now() - t0) / 1000;
+    // Its preview (shown first) is the step list: no wait, the loss report, promotion, re-pointing, nothing on primary.
+    inOrder(shown(up), [
+      /unplanned failover primary → replica1 \(old leader unreachable\)/,
+      /Possible loss, the lag on "replica1" at promotion: \d+ operations/,
+      /on "replica1": promote "issues"/,
+      /on "replica2": delete follower "issues" \(of primary\) and follow "issues" on replica1/,
+      /not now: the old leader "primary" is unreachable/,
     ]);
-    // Just previewed (with its refresh): the up skips both, as the README's drill does not need them twice.
-    await timed("up (switchover)", () => project.up({ skipPreview: true, refresh: false }));
+    const lf = (await project.outputs()).lastFailover as { mode: string; possibleLossOps: number; lossByIndex: Record<string, number>; seconds: number };
+    expect(lf).toMatchObject({ mode: "failover", from: "primary", to: "replica1" });
+    const present = (await contents("replica1", "issues")).map(([n]) => n);
+    const missing = [...acked.issues].filter((n) => !present.includes(n));
+    for (const n of before) expect(present).toContain(n); // everything replicated before the burst survived
+    expect(present.every((n) => acked.issues.has(n))).toBe(true);
+    expect(lf.lossByIndex).toEqual({ issues: missing.length, "pull-requests": 0 });
     expect(await followersOn("replica1")).toEqual({});
-    for (const n of ["primary", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "replica1", "pull-requests": "replica1" });
-    await bulk("replica1", "issues", 40, 25);
-    await bulk("replica1", "pull-requests", 20, 5);
-    await sameEverywhere();
-    expect((await project.outputs()).lastFailover).toMatchObject({ mode: "switchover", from: "primary", to: "replica1" });
+    expect(await followersOn("replica2")).toEqual({ issues: "replica1", "pull-requests": "replica1" });
+    failover = { lost: missing, lossOps: lf.possibleLossOps };
+    figures.push(`unplanned failover primary → replica1 (SIGKILL): up ${took.toFixed(1)} s, steps ${lf.seconds.toFixed(1)} s; acknowledged ${acked.issues.size}, ` +
+      `on the new leader ${present.length}, missing ${missing.length}, reported possible loss ${lf.possibleLossOps} operations`);
   });
 
-  it("fail back: the primary leads again with nothing lost", async () => {
+  it("the old leader back on its data: its indexes are kept until declared, then replaced by followers of the leader", async () => {
+    await timed("restart of primary's node", () => c.primary.node.restart());
+    // It answers again and still holds everything it acknowledged, the burst the others never saw included.
+    const held = Object.fromEntries(await Promise.all(INDEXES.map(async (i) => [i, (await contents("primary", i)).length] as const)));
+    expect(held).toEqual({ issues: acked.issues.size, "pull-requests": acked["pull-requests"].size });
+    await project.cli(["config", "rm", "unavailable", "--stack", project.stack]);
+    const preview = await readOnly("preview (old leader back)", () => project.preview());
+    const text = shown(preview);
+    for (const i of INDEXES) {
+      expect(text).toContain(`"primary" holds the regular index "${i}" (${held[i]} documents) that replica1 cannot replicate into; it is kept. ` +
+        `To replace it by a follower of replica1 (discarding those documents), declare failback.discard: [{ cluster: "primary", index: "${i}", docs: ${held[i]} }]`);
+    }
+    await project.setConfig("failbackDiscard", JSON.stringify(INDEXES.map((index) => ({ cluster: "primary", index, docs: held[index] }))));
+    // Its preview (first) names what is discarded; no refresh: the preview above read everything a moment ago.
+    const up = await timed("up (failback discard)", () => project.up({ refresh: false }));
+    inOrder(shown(up), [
+      /Failback: replace declared indexes by followers of the leader/,
+      new RegExp(`on "primary": DISCARD "issues" \\(${held.issues} documents`),
+      new RegExp(`on "primary": DISCARD "pull-requests" \\(${held["pull-requests"]} documents`),
+    ]);
+    for (const n of ["primary", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "replica1", "pull-requests": "replica1" });
+    // What the failover reported as possible loss is gone for good now: declared, and discarded with primary's copy.
+    expect(failover.lost.length).toBe(failover.lossOps);
+    for (const n of failover.lost) acked.issues.delete(n);
+    // Writes on the leader of the moment reach both others, the returned primary included.
+    await bulk("replica1", "issues", 3000, 10);
+    await bulk("replica1", "pull-requests", 3000, 5);
+    await sameEverywhere();
+    expect(Object.keys((await project.outputs()).health as object).sort()).toEqual(["replica1 → primary", "replica1 → replica2"]);
+  });
+
+  it("fail back is a planned switchover, one config change: preview lists the steps and writes nothing, up performs them", async () => {
+    await project.cli(["config", "rm", "failbackDiscard", "--stack", project.stack]);
     await project.setConfig("leader", "primary");
-    const up = await timed("up (fail back)", () => project.up({ refresh: false }));
-    expect(shown(up)).toMatch(/planned switchover replica1 → primary/);
+    const preview = await readOnly("preview (fail back)", () => project.preview());
+    const docs = { issues: acked.issues.size, "pull-requests": acked["pull-requests"].size };
+    inOrder(shown(preview), [
+      /planned switchover replica1 → primary \(old leader reachable\)/,
+      /on "primary": pause auto-follow pattern "drill-replica1-primary"/,
+      /on "replica1": block writes \(index.blocks.write=true\) on "issues", "pull-requests"/,
+      /on "primary": wait up to 300 s until every follower of replica1 has lag 0/,
+      /on "primary": promote "issues": pause → close → unfollow → open/,
+      new RegExp(`on "replica1": replace the caught-up index "issues" \\(it was the leader's\\) and follow "issues" on primary: copies ${docs.issues} documents`),
+      new RegExp(`on "replica2": delete follower "pull-requests" \\(of replica1\\) and follow "pull-requests" on primary: copies ${docs["pull-requests"]} documents`),
+      /link primary → replica1 for issues\*, pull-requests\*/,
+    ]);
+    expect(await followersOn("primary")).toEqual({ issues: "replica1", "pull-requests": "replica1" }); // the preview wrote nothing
+    const t0 = Date.now();
+    // Just previewed (with its refresh): the up skips both.
+    await timed("up (fail back)", () => project.up({ skipPreview: true, refresh: false }));
+    const took = (Date.now() - t0) / 1000;
     expect(await followersOn("primary")).toEqual({});
     for (const n of ["replica1", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary" });
-    await bulk("primary", "issues", 65, 10);
+    await sameEverywhere(); // nothing acknowledged before the switchover is lost
+    await bulk("primary", "issues", 4000, 10);
     await sameEverywhere();
+    const out = await project.outputs();
+    const lf = out.lastFailover as { seconds: number; waitSeconds: number };
+    expect(out).toMatchObject({ leader: "primary", upgradeOrder: ["replica1", "replica2", "primary"], violations: [] });
+    expect(out.lastFailover).toMatchObject({ mode: "switchover", from: "replica1", to: "primary", writesStopped: false });
+    figures.push(`fail back replica1 → primary after the rejoin: up ${took.toFixed(1)} s, steps ${lf.seconds.toFixed(1)} s, catch-up wait ${lf.waitSeconds.toFixed(2)} s, documents lost 0`);
   });
 
   it("destroy leaves no follower, pattern or remote setting on any cluster, and keeps every cluster's data", async () => {
