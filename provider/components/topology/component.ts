@@ -106,6 +106,11 @@ export class Topology extends pulumi.ComponentResource {
   readonly plan: pulumi.Output<string[]>;
   /** The last switchover or failover: mode, duration, catch-up wait, possible loss. */
   readonly lastFailover: pulumi.Output<FailoverRecord | undefined>;
+  /**
+   * Backend "docker": per cluster, the HTTP URL its container publishes on the host, the user the provider connects
+   * as, and its transport seeds on the Docker network. Undefined for backend "existing" (the program gave them).
+   */
+  readonly endpoints: Record<string, { urls: string[]; username: string; seeds: string[] }> | undefined;
 
   constructor(name: string, args: TopologyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("elasticsearch-ccr:index:Topology", name, {}, opts);
@@ -113,6 +118,7 @@ export class Topology extends pulumi.ComponentResource {
     const unavailable = args.unavailable ?? [];
     let clusters = args.clusters;
     let dependsOn: pulumi.Resource[] = [];
+    let endpoints: Topology["endpoints"];
     if (backend === "docker") {
       const shape = checkTopology({ ...args, dockerPassword: undefined, linkTuning: undefined, clusters: args.clusters.map(({ connection: _c, ...c }) => c) });
       if (shape.length) throw new Error(`Topology "${name}": ${shape.map((f) => f.reason).join("; ")}`);
@@ -120,6 +126,7 @@ export class Topology extends pulumi.ComponentResource {
       if (!args.dockerPassword) throw new Error(`Topology "${name}": dockerPassword is required for backend "docker" (the elastic user's password, a secret)`);
       const res = declareDockerTopology(name, spec, args.dockerPassword, { parent: this });
       const eps = dockerEndpoints(spec);
+      endpoints = eps;
       const password = pulumi.secret(args.dockerPassword);
       clusters = args.clusters.map((c) => ({ ...c, seeds: eps[c.name].seeds, connection: password.apply((p) => ({ urls: eps[c.name].urls, username: eps[c.name].username, password: p })) }));
       dependsOn = Object.values(res.containers);
@@ -132,6 +139,7 @@ export class Topology extends pulumi.ComponentResource {
     const loops = findLoops(edges);
     if (loops.length) throw new Error(`Topology "${name}": replication loop ${formatLoop(loops[0])}: clusters would follow each other's indexes (multi-leader)`);
     this.leader = args.leader;
+    this.endpoints = endpoints;
     this.upgradeOrder = upgradeOrder(names, edges);
     this.upgradeProcedure = renderUpgradeProcedure(names, edges, args.leader);
 
