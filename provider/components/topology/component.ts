@@ -25,6 +25,16 @@ export interface TopologyClusterArgs {
   version?: string;
 }
 
+/** How a cluster of a Docker-backed Topology is reached (`Topology.endpoints`). */
+export interface TopologyEndpoint {
+  /** The HTTP URL the container publishes on the host (what the provider connects to). */
+  urls: string[];
+  /** The user the provider connects as (`elastic`; its password is the Topology's `dockerPassword`). */
+  username: string;
+  /** The transport address(es) the other clusters' remote aliases use, on the Docker network. */
+  seeds: string[];
+}
+
 /** Inputs of a Topology: the clusters, which one leads, the application's index patterns, and the failover flags. */
 export interface TopologyArgs {
   /** One cluster per application replica (at least two). The shape (names, leader, patterns) must be plain values. */
@@ -110,7 +120,7 @@ export class Topology extends pulumi.ComponentResource {
    * Backend "docker": per cluster, the HTTP URL its container publishes on the host, the user the provider connects
    * as, and its transport seeds on the Docker network. Undefined for backend "existing" (the program gave them).
    */
-  readonly endpoints: Record<string, { urls: string[]; username: string; seeds: string[] }> | undefined;
+  readonly endpoints: Record<string, TopologyEndpoint> | undefined;
 
   constructor(name: string, args: TopologyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("elasticsearch-ccr:index:Topology", name, {}, opts);
