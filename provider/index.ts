@@ -27,6 +27,6 @@ export { CONFIG_NAMESPACE } from "./client/connection";
 export { ccrVersionProblem } from "./version-rule";
 export { ReplicationLink, ReplicationLinkArgs } from "./components/replication-link/component";
 export type { LinkedFollower, LinkHealth, FollowerHealth, ShardHealth, ReleasePolicy } from "./components/replication-link/types";
-export { Topology, TopologyArgs, TopologyClusterArgs } from "./components/topology/component";
+export { Topology, TopologyArgs, TopologyClusterArgs, TopologyEndpoint } from "./components/topology/component";
 export type { FailoverRecord } from "./components/topology/executor";
 export type { FailbackDeclaration, DockerBackendInputs } from "./components/topology/types";

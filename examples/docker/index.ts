@@ -4,5 +4,7 @@ import { dockerReplicas } from "./program";
 const out = dockerReplicas();
 /** Per cluster: its published HTTP URL and the transport seeds the other clusters use. */
 export const endpoints = out.endpoints;
-/** Per replica: whether its remote link to the leader is connected. */
-export const linked = out.linked;
+/** One line per link from the leader: remote connected, pattern, followers, max lag. */
+export const health = out.health;
+/** The safe upgrade order: followers first, the leader last. */
+export const upgradeOrder = out.upgradeOrder;

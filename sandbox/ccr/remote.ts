@@ -36,6 +36,14 @@ export async function resolveRemote(node: EsNode, alias: string, leaderIndex: st
   if (!addrs) throw errors.noSuchRemote(alias);
   let info = (await node.request("GET", "/_remote/info")).body?.[alias];
   if (!info) throw errors.noSuchRemote(alias);
+  if (!info.connected) {
+    // Elasticsearch connects a disconnected remote on demand: a request through the remote cluster client (the
+    // follow's license check and metadata fetch) first calls RemoteClusterService.ensureConnected
+    // (RemoteClusterAwareClient.doExecute), so a follow succeeds once the leader is back, although `_remote/info`,
+    // which never connects, still said disconnected (a sniff connection that dropped while the leader was down is
+    // retried only then). A cross-cluster request on the follower node makes the real node reconnect the same way.
+    await node.request("GET", `/${encodeURIComponent(alias)}:*/_search?size=0&ignore_unavailable=true&allow_no_indices=true`).catch(() => undefined);
+  }
   for (let i = 0; i < 15 && !info.connected; i++) {
     await new Promise((r) => setTimeout(r, 200));
     info = (await node.request("GET", "/_remote/info")).body?.[alias];

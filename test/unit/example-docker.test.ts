@@ -1,20 +1,31 @@
 /**
  * Example (b), examples/docker: its preview with Pulumi's mocks (the Docker provider plugin cannot be obtained here, so
  * the real engine cannot preview `@pulumi/docker` resources; test/docker/ proves the same declarations against a real
- * Docker Engine where one exists). Runs the example's own program and checks what the engine would receive: one
- * network, one image, per replica a container and a retained volume, and per follower replica a remote link to the
- * leader and an auto-follow pattern that wait for the containers, with the password only inside secrets.
+ * Docker Engine). Runs the example's own program — one Topology with the Docker backend, as a user declares it — and
+ * checks what the engine would receive: one network, one image, per replica a container and a retained volume; a
+ * remote alias on every cluster for every other one, after the containers; the TopologyLeader after the aliases; a
+ * ReplicationLink from the leader to each replica after it; the password only inside secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dockerReplicas } from "../../examples/docker/program";
+import { dockerReplicas, type DockerReplicasOutputs } from "../../examples/docker/program";
 import { isMarkedSecret, recordMockRegistrations, withImageId, type Registration } from "../support/mock-registrations";
 
 const PASSWORD = "example-b-password-not-in-plaintext";
+const T = "pulumi-nodejs:dynamic/elasticsearch-ccr:";
+const CLUSTERS = ["primary", "replica1", "replica2"];
 const regs: Registration[] = [];
-let outputs: { endpoints: Record<string, { urls: string[]; seeds: string[] }> };
+let outputs: DockerReplicasOutputs;
 
-describe("example b (Docker, one single-node cluster per replica): preview with mocks", () => {
+/** The value with every secret-marked part replaced by a placeholder: what a reader of the plain state would see. */
+function withoutSecrets(v: unknown): unknown {
+  if (isMarkedSecret(v)) return "[secret]";
+  if (Array.isArray(v)) return v.map(withoutSecrets);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutSecrets(x)]));
+  return v;
+}
+
+describe("example b (Docker, one Topology over one single-node cluster per replica): preview with mocks", () => {
   beforeAll(async () => {
     pulumi.runtime.setAllConfig({ "ccr-docker:elasticPassword": PASSWORD, "ccr-docker:version": "8.19.21" }, ["ccr-docker:elasticPassword"]);
     regs.push(...await recordMockRegistrations(async () => {
@@ -26,16 +37,15 @@ describe("example b (Docker, one single-node cluster per replica): preview with 
   });
 
   const of = (type: string) => regs.filter((r) => r.type === type);
-  const urn = (name: string) => regs.find((r) => r.name === name)?.urn;
+  const urn = (type: string, name: string) => regs.find((r) => r.type === type && r.name === name)?.urn;
 
   it("declares one network, one image, and per replica a container and a data volume kept on destroy", () => {
+    expect(of("elasticsearch-ccr:index:Topology").map((r) => r.name)).toEqual(["ghes"]);
     expect(of("docker:index/network:Network").map((r) => r.object.name)).toEqual(["ghes-ccr"]);
     expect(of("docker:index/remoteImage:RemoteImage").map((r) => r.object.name)).toEqual(["elasticsearch:8.19.21"]);
-    expect(of("docker:index/volume:Volume").map((r) => [r.object.name, r.retainOnDelete])).toEqual([
-      ["ghes-primary-data", true], ["ghes-replica-1-data", true], ["ghes-replica-2-data", true],
-    ]);
+    expect(of("docker:index/volume:Volume").map((r) => [r.object.name, r.retainOnDelete])).toEqual(CLUSTERS.map((c) => [`ghes-${c}-data`, true]));
     const containers = of("docker:index/container:Container");
-    expect(containers.map((c) => [c.object.name, c.object.ports[0].external])).toEqual([["ghes-primary", 9200], ["ghes-replica-1", 9201], ["ghes-replica-2", 9202]]);
+    expect(containers.map((c) => [c.object.name, c.object.ports[0].external])).toEqual([["ghes-primary", 9200], ["ghes-replica1", 9201], ["ghes-replica2", 9202]]);
     for (const c of containers) {
       expect(isMarkedSecret(c.object.envs)).toBe(true);
       expect(c.object.envs.value).toContain("discovery.type=single-node");
@@ -43,32 +53,40 @@ describe("example b (Docker, one single-node cluster per replica): preview with 
     }
   });
 
-  it("links each replica to the leader (remote alias, seeds on the Docker network) after both containers exist", () => {
-    const remotes = of("pulumi-nodejs:dynamic/elasticsearch-ccr:RemoteCluster");
-    expect(remotes.map((r) => [r.name, r.object.alias, r.object.seeds])).toEqual([
-      ["replica-1-to-primary", "primary", ["ghes-primary:9300"]],
-      ["replica-2-to-primary", "primary", ["ghes-primary:9300"]],
-    ]);
-    const patterns = of("pulumi-nodejs:dynamic/elasticsearch-ccr:AutoFollowPattern");
-    expect(patterns.map((p) => [p.name, p.object.leaderIndexPatterns])).toEqual([
-      ["replica-1-app-indexes", ["issues", "pull-requests", "wikis-*"]],
-      ["replica-2-app-indexes", ["issues", "pull-requests", "wikis-*"]],
-    ]);
-    for (const [i, r] of remotes.entries()) {
-      const replica = `replica-${i + 1}`;
-      expect(r.dependencies).toEqual(expect.arrayContaining([urn(`ghes-${replica}`), urn("ghes-primary")]));
+  it("gives every cluster a remote alias for every other one (seeds on the Docker network), after all containers", () => {
+    const containers = of("docker:index/container:Container").map((c) => c.urn);
+    const remotes = of(`${T}RemoteCluster`);
+    expect(remotes.map((r) => [r.name, r.object.alias, r.object.seeds]).sort()).toEqual(
+      CLUSTERS.flatMap((on) => CLUSTERS.filter((o) => o !== on).map((o) => [`ghes-${on}-${o}`, o, [`ghes-${o}:9300`]])).sort());
+    for (const r of remotes) {
+      expect(r.dependencies).toEqual(expect.arrayContaining(containers));
       expect(isMarkedSecret(r.object.connection)).toBe(true);
-      expect(r.object.connection.value).toMatchObject({ urls: [`http://127.0.0.1:920${i + 1}`], username: "elastic" });
+      const on = CLUSTERS.indexOf(r.name.split("-")[1]);
+      expect(r.object.connection.value).toMatchObject({ urls: [`http://127.0.0.1:${9200 + on}`], username: "elastic", password: PASSWORD });
     }
-    const text = JSON.stringify(regs.filter((r) => r.type.startsWith("pulumi-nodejs:")).map((r) => ({ ...r.object, connection: undefined, __provider: undefined })));
-    expect(text).not.toContain(PASSWORD);
   });
 
-  it("outputs each cluster's published URL and seeds", () => {
-    expect(outputs.endpoints).toEqual({
-      primary: { urls: ["http://127.0.0.1:9200"], seeds: ["ghes-primary:9300"] },
-      "replica-1": { urls: ["http://127.0.0.1:9201"], seeds: ["ghes-replica-1:9300"] },
-      "replica-2": { urls: ["http://127.0.0.1:9202"], seeds: ["ghes-replica-2:9300"] },
-    });
+  it("links the leader to each replica (existing indexes, then auto-follow) after the TopologyLeader, which comes after every alias", () => {
+    const [leader] = of(`${T}TopologyLeader`);
+    expect(leader.object).toMatchObject({ leader: "primary", indexPatterns: ["issues", "pull-requests", "wikis-*"] });
+    expect(leader.dependencies).toEqual(expect.arrayContaining(of(`${T}RemoteCluster`).map((r) => r.urn)));
+    const links = of(`${T}ReplicationLinkFollowers`);
+    expect(links.map((l) => [l.name, l.object.remoteCluster, l.object.leaderIndexPatterns])).toEqual([
+      ["ghes-primary-replica1", "primary", ["issues", "pull-requests", "wikis-*"]],
+      ["ghes-primary-replica2", "primary", ["issues", "pull-requests", "wikis-*"]],
+    ]);
+    for (const name of ["ghes-primary-replica1", "ghes-primary-replica2"]) {
+      expect(regs.find((r) => r.type === "elasticsearch-ccr:index:ReplicationLink" && r.name === name)!.dependencies).toContain(urn(`${T}TopologyLeader`, "ghes"));
+    }
+    for (const l of links) expect(isMarkedSecret(l.object.connection) && isMarkedSecret(l.object.leaderConnection)).toBe(true);
+  });
+
+  it("keeps the password out of every input that is not a secret", () => {
+    expect(JSON.stringify(regs.map((r) => withoutSecrets(r.object)))).not.toContain(PASSWORD);
+  });
+
+  it("outputs each cluster's published URL and seeds, and the upgrade order", () => {
+    expect(outputs.endpoints).toEqual(Object.fromEntries(CLUSTERS.map((c, i) => [c, { urls: [`http://127.0.0.1:${9200 + i}`], seeds: [`ghes-${c}:9300`] }])));
+    expect(outputs.upgradeOrder).toEqual(["replica1", "replica2", "primary"]);
   });
 });

@@ -25,6 +25,16 @@ export interface TopologyClusterArgs {
   version?: string;
 }
 
+/** How a cluster of a Docker-backed Topology is reached (`Topology.endpoints`). */
+export interface TopologyEndpoint {
+  /** The HTTP URL the container publishes on the host (what the provider connects to). */
+  urls: string[];
+  /** The user the provider connects as (`elastic`; its password is the Topology's `dockerPassword`). */
+  username: string;
+  /** The transport address(es) the other clusters' remote aliases use, on the Docker network. */
+  seeds: string[];
+}
+
 /** Inputs of a Topology: the clusters, which one leads, the application's index patterns, and the failover flags. */
 export interface TopologyArgs {
   /** One cluster per application replica (at least two). The shape (names, leader, patterns) must be plain values. */
@@ -106,6 +116,11 @@ export class Topology extends pulumi.ComponentResource {
   readonly plan: pulumi.Output<string[]>;
   /** The last switchover or failover: mode, duration, catch-up wait, possible loss. */
   readonly lastFailover: pulumi.Output<FailoverRecord | undefined>;
+  /**
+   * Backend "docker": per cluster, the HTTP URL its container publishes on the host, the user the provider connects
+   * as, and its transport seeds on the Docker network. Undefined for backend "existing" (the program gave them).
+   */
+  readonly endpoints: Record<string, TopologyEndpoint> | undefined;
 
   constructor(name: string, args: TopologyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("elasticsearch-ccr:index:Topology", name, {}, opts);
@@ -113,6 +128,7 @@ export class Topology extends pulumi.ComponentResource {
     const unavailable = args.unavailable ?? [];
     let clusters = args.clusters;
     let dependsOn: pulumi.Resource[] = [];
+    let endpoints: Topology["endpoints"];
     if (backend === "docker") {
       const shape = checkTopology({ ...args, dockerPassword: undefined, linkTuning: undefined, clusters: args.clusters.map(({ connection: _c, ...c }) => c) });
       if (shape.length) throw new Error(`Topology "${name}": ${shape.map((f) => f.reason).join("; ")}`);
@@ -120,6 +136,7 @@ export class Topology extends pulumi.ComponentResource {
       if (!args.dockerPassword) throw new Error(`Topology "${name}": dockerPassword is required for backend "docker" (the elastic user's password, a secret)`);
       const res = declareDockerTopology(name, spec, args.dockerPassword, { parent: this });
       const eps = dockerEndpoints(spec);
+      endpoints = eps;
       const password = pulumi.secret(args.dockerPassword);
       clusters = args.clusters.map((c) => ({ ...c, seeds: eps[c.name].seeds, connection: password.apply((p) => ({ urls: eps[c.name].urls, username: eps[c.name].username, password: p })) }));
       dependsOn = Object.values(res.containers);
@@ -132,6 +149,7 @@ export class Topology extends pulumi.ComponentResource {
     const loops = findLoops(edges);
     if (loops.length) throw new Error(`Topology "${name}": replication loop ${formatLoop(loops[0])}: clusters would follow each other's indexes (multi-leader)`);
     this.leader = args.leader;
+    this.endpoints = endpoints;
     this.upgradeOrder = upgradeOrder(names, edges);
     this.upgradeProcedure = renderUpgradeProcedure(names, edges, args.leader);
 

@@ -1,0 +1,287 @@
+/**
+ * Example (c), examples/failover-drill, through the REAL `pulumi` CLI and Node.js language host, on one stack driven
+ * through the drill its README walks: preview → up → refresh (no changes) → the leader's node SIGKILLed during a
+ * burst of writes → unplanned failover by config (refused until the dead cluster is declared `unavailable`; the
+ * reported possible loss is exactly what the new leader is missing) → the old leader restarted on its data: its
+ * indexes, which hold writes the others never saw, are kept until declared (`failbackDiscard`; the preview names each
+ * with its document count), then replaced by followers of the leader → writes on the leader reach every cluster →
+ * fail back, a planned switchover by one config change (the preview lists the ordered steps; nothing acknowledged is
+ * lost) → destroy (no follower, pattern or remote setting left on any cluster; every cluster's data kept).
+ *
+ * Three real nodes of CCR_ES_VERSION, each behind the sandbox's EMULATED `_ccr` front and a recording proxy: every
+ * request the provider sends is recorded, and no preview (nor the refresh) may send one that writes.
+ * test/components/topology.cli.test.ts drives the top-level program through a planned switchover primary → replica1
+ * and back (with the engine's step order); that is not repeated here.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offlineEnv, OfflineEnv } from "../../sandbox/pulumi/engine";
+import { PulumiProject } from "../../sandbox/pulumi/project";
+import { esRequest } from "../../sandbox/es/http";
+import { repoRoot } from "../../sandbox/paths";
+import { resolveEsVersion } from "../../sandbox/es/versions";
+import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
+import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
+import { timerInto, until } from "../support/until";
+
+const EXAMPLE = path.join(repoRoot(), "examples", "failover-drill");
+const RUN = `${process.pid}${Date.now().toString(36)}`;
+const NAMES = ["primary", "replica1", "replica2"] as const;
+type Name = (typeof NAMES)[number];
+const INDEXES = ["issues", "pull-requests"] as const;
+
+let c: Record<Name, TestCluster>;
+const proxies = {} as Record<Name, RecordingProxy>;
+let env: OfflineEnv;
+let work: string;
+let project: PulumiProject;
+/** Document ids acknowledged per index (whoever led when they were written). */
+const acked: Record<string, Set<number>> = { issues: new Set(), "pull-requests": new Set() };
+const timings: string[] = [];
+const figures: string[] = [];
+/** What the unplanned failover reported and what the new leader was missing then. */
+let failover: { lost: number[]; lossOps: number };
+const timed = timerInto(timings);
+
+const on = (n: Name, method: string, p: string, body?: unknown) => esRequest(c[n].front.url, method, p, body);
+
+async function bulk(n: Name, index: string, from: number, count: number): Promise<void> {
+  const lines = Array.from({ length: count }, (_, i) => `{"index":{"_id":"${from + i}"}}\n{"n":${from + i},"by":"${n}"}\n`).join("");
+  const r = await esRequest(c[n].front.url, "POST", `/${index}/_bulk?refresh=true`, lines, { ndjson: true });
+  expect(r.status === 200 && !r.body.errors, JSON.stringify(r.body).slice(0, 300)).toBe(true);
+  for (let i = 0; i < count; i++) acked[index].add(from + i);
+}
+
+/** Every document of the index, sorted: [n, by] pairs. */
+async function contents(n: Name, index: string): Promise<Array<[number, string]>> {
+  await on(n, "POST", `/${index}/_refresh`);
+  const r = await on(n, "GET", `/${index}/_search?size=10000&sort=n:asc`);
+  expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
+  return (r.body.hits.hits as Array<{ _source: { n: number; by: string } }>).map((h) => [h._source.n, h._source.by]);
+}
+
+/** Follower index → the remote alias it follows, from the index settings (hidden followers included). */
+async function followersOn(n: Name): Promise<Record<string, string>> {
+  const r = await on(n, "GET", "/_all/_settings?flat_settings=true&expand_wildcards=all");
+  const out: Record<string, string> = {};
+  for (const [index, v] of Object.entries(r.body as Record<string, { settings: Record<string, string> }>)) {
+    if (v.settings["index.xpack.ccr.following_index"] === "true") out[index] = (await on(n, "GET", `/${index}/_ccr/info`)).body.follower_indices[0].remote_cluster;
+  }
+  return out;
+}
+
+/** Every live cluster holds exactly the acknowledged documents, with the same contents. */
+async function sameEverywhere(live: readonly Name[] = NAMES): Promise<void> {
+  for (const index of INDEXES) {
+    const want = [...acked[index]].sort((a, b) => a - b);
+    const got = await until(() => Promise.all(live.map((n) => contents(n, index))),
+      (all) => all.every((docs) => docs.length === want.length), 90_000, `${index} complete on ${live.join(", ")}`);
+    for (const docs of got) expect(docs.map(([x]) => x)).toEqual(want);
+    for (const docs of got.slice(1)) expect(docs).toEqual(got[0]);
+  }
+}
+
+const mark = () => Object.fromEntries(NAMES.map((n) => [n, proxies[n].mark()])) as Record<Name, number>;
+/** What was sent since `m` that writes (anything but GET/HEAD), on any cluster. */
+const writesSince = (m: Record<Name, number>): Array<RecordedRequest & { cluster: Name }> =>
+  NAMES.flatMap((n) => proxies[n].since(m[n]).filter((r) => r.method !== "GET" && r.method !== "HEAD").map((r) => ({ ...r, cluster: n })));
+
+/** Runs a step that must only read: some request reached the clusters, and none of them wrote. */
+async function readOnly<R>(what: string, fn: () => Promise<R>): Promise<R> {
+  const m = mark();
+  const r = await timed(what, fn);
+  expect(NAMES.some((n) => proxies[n].since(m[n]).length > 0), `${what} read nothing`).toBe(true);
+  expect(writesSince(m), `${what} sent writes`).toEqual([]);
+  return r;
+}
+
+/** The CLI's display of an operation, with the diff's string quoting undone (`"on \\"replica1\\""`). */
+const shown = (r: { stdout: string }) => r.stdout.replace(/\\"/g, '"');
+
+/** Asserts that every pattern matches `text`, in this order. */
+function inOrder(text: string, patterns: RegExp[]): void {
+  const at = patterns.map((re) => text.search(re));
+  expect(at.every((x) => x >= 0), `${patterns.filter((_, i) => at[i] < 0).join(" ")} missing in\n${text.slice(0, 6000)}`).toBe(true);
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
+}
+
+const setConfig = (values: Record<string, string>) =>
+  project.cli(["config", "set-all", ...Object.entries(values).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), "--stack", project.stack]);
+
+beforeAll(async () => {
+  env = offlineEnv();
+  const started = await timed("three clusters", () => Promise.allSettled(NAMES.map((n) => startTestCluster(n))));
+  const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  if (ok.length < NAMES.length) {
+    await stopTestClusters(ok);
+    throw (started.find((s) => s.status === "rejected") as PromiseRejectedResult).reason;
+  }
+  c = Object.fromEntries(NAMES.map((n, i) => [n, ok[i]])) as Record<Name, TestCluster>;
+  for (const n of NAMES) proxies[n] = await startRecordingProxy(c[n].front.url);
+  for (const index of INDEXES) {
+    expect((await on("primary", "PUT", `/${index}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } })).status).toBe(200);
+  }
+  await bulk("primary", "issues", 0, 40);
+  await bulk("primary", "pull-requests", 0, 20);
+
+  // The example as a user copies it: its own files, with this checkout's node_modules (the package is linked there by
+  // scripts/setup.sh, so `pulumi-elasticsearch-ccr` and the program share one @pulumi/pulumi).
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "ccr-example-c-"));
+  const dir = path.join(work, "failover-drill");
+  fs.mkdirSync(dir);
+  for (const f of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(EXAMPLE, f), path.join(dir, f));
+  fs.symlinkSync(path.join(repoRoot(), "node_modules"), path.join(dir, "node_modules"));
+  // The repository type-checks the example (tsconfig.test.json); the language host only transpiles it.
+  project = new PulumiProject({ dir, env, stack: `c${RUN}`, extraEnv: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
+  await project.selectOrInit();
+  await setConfig({
+    clusters: JSON.stringify(Object.fromEntries(NAMES.map((n) => [n, { url: proxies[n].url, seeds: [c[n].node.transportAddress] }]))),
+    leader: "primary",
+    // Small read batches make replication of a burst take seconds, so the unplanned failover meets a real lag.
+    maxReadRequestOperationCount: "20",
+  });
+}, 400_000);
+
+afterAll(async () => {
+  console.log([...figures, `example c (failover drill) on ${resolveEsVersion()}: ${timings.join("; ")}`].map((f) => `[figure] ${f}`).join("\n"));
+  await project?.removeStack();
+  for (const p of Object.values(proxies)) await p.close();
+  await stopTestClusters(c ? Object.values(c) : []);
+  for (const d of [work, env?.stateDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+}, 120_000);
+
+describe(`example c (failover drill on three clusters) through the real CLI on Elasticsearch ${resolveEsVersion()}`, () => {
+  it("preview plans the topology and writes nothing; up links the primary to both replicas; refresh finds no changes", async () => {
+    const preview = await readOnly("preview", () => project.preview());
+    // 6 remote aliases, the TopologyLeader, 2 links (component + resource each), the component, the stack.
+    expect(preview.changes).toEqual({ create: 13 });
+    expect(await followersOn("replica1")).toEqual({});
+
+    const up = await timed("up", () => project.up({ skipPreview: true }));
+    expect(up.changes).toEqual({ create: 13 });
+    for (const n of ["replica1", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary" });
+    await sameEverywhere();
+    const out = await project.outputs();
+    expect(out).toMatchObject({ leader: "primary", upgradeOrder: ["replica1", "replica2", "primary"], violations: [] });
+
+    const refresh = await readOnly("refresh --expect-no-changes", () => project.refresh({ expectNoChanges: true, skipPreview: true }));
+    expect(refresh.changes).toEqual({ same: 13 });
+  });
+
+  it("unplanned failover: the leader's node dies; refused until declared down, then the loss reported is what is missing", async () => {
+    const before = new Set(acked.issues);
+    await bulk("primary", "issues", 1000, 1500);
+    await new Promise((r) => setTimeout(r, 1500)); // the followers' next reads see the leader's new checkpoint
+    await c.primary.node.kill(); // SIGKILL of the node's process group; its data directory stays
+    await project.setConfig("leader", "replica1");
+    // refresh=false: a refresh would read the resources on the dead cluster (README: unplanned failover).
+    const refused = await readOnly("preview (leader dead, not declared down)", () => project.preview({ refresh: false, allowFailure: true }));
+    expect(refused.code).not.toBe(0);
+    expect(shown({ stdout: refused.stdout + refused.stderr })).toMatch(/cluster "primary" does not answer .*declare it down: unavailable: \["primary"\].*pulumi config set unavailable primary/s);
+    await project.setConfig("unavailable", "primary");
+    const t0 = Date.now();
+    const up = await timed("up (unplanned failover)", () => project.up({ refresh: false }));
+    const took = (Date.now() - t0) / 1000;
+    // Its preview (shown first) is the step list: no wait, the loss report, promotion, re-pointing, nothing on primary.
+    inOrder(shown(up), [
+      /unplanned failover primary → replica1 \(old leader unreachable\)/,
+      /Possible loss, the lag on "replica1" at promotion: \d+ operations/,
+      /on "replica1": promote "issues"/,
+      /on "replica2": delete follower "issues" \(of primary\) and follow "issues" on replica1/,
+      /not now: the old leader "primary" is unreachable/,
+    ]);
+    const lf = (await project.outputs()).lastFailover as { mode: string; possibleLossOps: number; lossByIndex: Record<string, number>; seconds: number };
+    expect(lf).toMatchObject({ mode: "failover", from: "primary", to: "replica1" });
+    const present = (await contents("replica1", "issues")).map(([n]) => n);
+    const missing = [...acked.issues].filter((n) => !present.includes(n));
+    for (const n of before) expect(present).toContain(n); // everything replicated before the burst survived
+    expect(present.every((n) => acked.issues.has(n))).toBe(true);
+    expect(lf.lossByIndex).toEqual({ issues: missing.length, "pull-requests": 0 });
+    expect(await followersOn("replica1")).toEqual({});
+    expect(await followersOn("replica2")).toEqual({ issues: "replica1", "pull-requests": "replica1" });
+    failover = { lost: missing, lossOps: lf.possibleLossOps };
+    figures.push(`unplanned failover primary → replica1 (SIGKILL): up ${took.toFixed(1)} s, steps ${lf.seconds.toFixed(1)} s; acknowledged ${acked.issues.size}, ` +
+      `on the new leader ${present.length}, missing ${missing.length}, reported possible loss ${lf.possibleLossOps} operations`);
+  });
+
+  it("the old leader back on its data: its indexes are kept until declared, then replaced by followers of the leader", async () => {
+    await timed("restart of primary's node", () => c.primary.node.restart());
+    // It answers again and still holds everything it acknowledged, the burst the others never saw included.
+    const held = Object.fromEntries(await Promise.all(INDEXES.map(async (i) => [i, (await contents("primary", i)).length] as const)));
+    expect(held).toEqual({ issues: acked.issues.size, "pull-requests": acked["pull-requests"].size });
+    await project.cli(["config", "rm", "unavailable", "--stack", project.stack]);
+    const preview = await readOnly("preview (old leader back)", () => project.preview());
+    const text = shown(preview);
+    for (const i of INDEXES) {
+      expect(text).toContain(`"primary" holds the regular index "${i}" (${held[i]} documents) that replica1 cannot replicate into; it is kept. ` +
+        `To replace it by a follower of replica1 (discarding those documents), declare failback.discard: [{ cluster: "primary", index: "${i}", docs: ${held[i]} }]`);
+    }
+    await project.setConfig("failbackDiscard", JSON.stringify(INDEXES.map((index) => ({ cluster: "primary", index, docs: held[index] }))));
+    // Just previewed with a refresh: the up skips both (CI time). What it performed is its `plan` output, the same
+    // text a preview of it shows.
+    await timed("up (failback discard)", () => project.up({ skipPreview: true, refresh: false }));
+    inOrder(((await project.outputs()).plan as string[]).join("\n"), [
+      /Failback: replace declared indexes by followers of the leader/,
+      new RegExp(`on "primary": DISCARD "issues" \\(${held.issues} documents`),
+      new RegExp(`on "primary": DISCARD "pull-requests" \\(${held["pull-requests"]} documents`),
+    ]);
+    for (const n of ["primary", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "replica1", "pull-requests": "replica1" });
+    // What the failover reported as possible loss is gone for good now: declared, and discarded with primary's copy.
+    expect(failover.lost.length).toBe(failover.lossOps);
+    for (const n of failover.lost) acked.issues.delete(n);
+    // Writes on the leader of the moment reach both others, the returned primary included.
+    await bulk("replica1", "issues", 3000, 10);
+    await bulk("replica1", "pull-requests", 3000, 5);
+    await sameEverywhere();
+    expect(Object.keys((await project.outputs()).health as object).sort()).toEqual(["replica1 → primary", "replica1 → replica2"]);
+  });
+
+  it("fail back is a planned switchover, one config change: preview lists the steps and writes nothing, up performs them", async () => {
+    await project.cli(["config", "rm", "failbackDiscard", "--stack", project.stack]);
+    await project.setConfig("leader", "primary");
+    const preview = await readOnly("preview (fail back)", () => project.preview());
+    const docs = { issues: acked.issues.size, "pull-requests": acked["pull-requests"].size };
+    inOrder(shown(preview), [
+      /planned switchover replica1 → primary \(old leader reachable\)/,
+      /on "primary": pause auto-follow pattern "drill-replica1-primary"/,
+      /on "replica1": block writes \(index.blocks.write=true\) on "issues", "pull-requests"/,
+      /on "primary": wait up to 300 s until every follower of replica1 has lag 0/,
+      /on "primary": promote "issues": pause → close → unfollow → open/,
+      new RegExp(`on "replica1": replace the caught-up index "issues" \\(it was the leader's\\) and follow "issues" on primary: copies ${docs.issues} documents`),
+      new RegExp(`on "replica2": delete follower "pull-requests" \\(of replica1\\) and follow "pull-requests" on primary: copies ${docs["pull-requests"]} documents`),
+      /link primary → replica1 for issues\*, pull-requests\*/,
+    ]);
+    expect(await followersOn("primary")).toEqual({ issues: "replica1", "pull-requests": "replica1" }); // the preview wrote nothing
+    const t0 = Date.now();
+    // Just previewed (with its refresh): the up skips both.
+    await timed("up (fail back)", () => project.up({ skipPreview: true, refresh: false }));
+    const took = (Date.now() - t0) / 1000;
+    expect(await followersOn("primary")).toEqual({});
+    for (const n of ["replica1", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary" });
+    await sameEverywhere(); // nothing acknowledged before the switchover is lost
+    await bulk("primary", "issues", 4000, 10);
+    await sameEverywhere();
+    const out = await project.outputs();
+    const lf = out.lastFailover as { seconds: number; waitSeconds: number };
+    expect(out).toMatchObject({ leader: "primary", upgradeOrder: ["replica1", "replica2", "primary"], violations: [] });
+    expect(out.lastFailover).toMatchObject({ mode: "switchover", from: "replica1", to: "primary", writesStopped: false });
+    figures.push(`fail back replica1 → primary after the rejoin: up ${took.toFixed(1)} s, steps ${lf.seconds.toFixed(1)} s, catch-up wait ${lf.waitSeconds.toFixed(2)} s, documents lost 0`);
+  });
+
+  it("destroy leaves no follower, pattern or remote setting on any cluster, and keeps every cluster's data", async () => {
+    const counts = async () => Object.fromEntries(await Promise.all(NAMES.map(async (n) => [n, await Promise.all(INDEXES.map(async (i) => (await contents(n, i)).length))])));
+    const before = await counts();
+    await timed("destroy", () => project.destroy({ skipPreview: true }));
+    for (const n of NAMES) {
+      expect(await followersOn(n)).toEqual({});
+      expect((await on(n, "GET", "/_ccr/auto_follow")).body.patterns ?? []).toEqual([]);
+      const settings = (await on(n, "GET", "/_cluster/settings?flat_settings=true")).body;
+      expect(Object.keys({ ...settings.persistent, ...settings.transient }).filter((k) => k.startsWith("cluster.remote."))).toEqual([]);
+    }
+    // The followers stay as regular indexes (deletePolicy "keep"); the leader's indexes were never touched.
+    expect(await counts()).toEqual(before);
+    expect(before.primary).toEqual([acked.issues.size, acked["pull-requests"].size]);
+  });
+});
