@@ -95,12 +95,13 @@ export const MAX_REPLANS = 3;
  * resends it), the shared reads are dropped and `attempt` runs again with that error, so it plans from what the
  * cluster now shows: a write that was applied is not repeated, one that was not is planned again. Bounded.
  */
-export async function withReplans<T>(cluster: Cluster, attempt: (after: OutcomeUnknown | undefined) => Promise<T>): Promise<T> {
+export async function withReplans<T>(cluster: Cluster, attempt: (after: OutcomeUnknown | undefined) => Promise<T>, trace?: WriteTrace): Promise<T> {
   let after: OutcomeUnknown | undefined;
   for (let replans = 0; ; replans++) {
     try {
       return await attempt(after);
     } catch (e) {
+      if (e instanceof OutcomeUnknown && trace) trace.wrote = true;
       if (!(e instanceof OutcomeUnknown) || replans >= MAX_REPLANS) throw e;
       after = e;
       cluster.invalidate();
@@ -169,6 +170,12 @@ export class WaitTimeout extends Error {
 export function label(kind: string, name: unknown): string {
   return `${kind} "${typeof name === "string" ? name : "?"}"`;
 }
+
+/**
+ * Whether a create's writes may have changed the cluster: one was answered, or one's answer was lost (it may have
+ * been applied). Set by the executors and by `withReplans`; read when the create fails.
+ */
+export interface WriteTrace { wrote: boolean }
 
 /**
  * A create that failed after something was made on the cluster is reported with its id, so the engine records the
@@ -249,4 +256,14 @@ export function resourceProvider<I, O>(s: ProviderSpec<I, O>): pulumi.dynamic.Re
     read: async (id, props) => wireSafeRead(await s.read(id, (props ?? {}) as Partial<O>).catch((e) => relabel(e, named(id)))),
     delete: async (id, props) => s.remove(id, props as O).catch((e) => relabel(e, named(id))),
   };
+}
+
+/**
+ * A create that fails after one of its writes may have been applied is recorded (partial failure) with `properties`,
+ * so the object stays Pulumi's own: the next `up` updates it (the engine updates a resource with init errors) and
+ * destroy removes it. Not recorded, the next `up`'s create would find the object there and adopt it, and destroy
+ * would then release it, leaving it on the cluster. A create that wrote nothing is not recorded.
+ */
+export function failedCreate(e: unknown, trace: WriteTrace, id: string, properties: () => Record<string, unknown>): Error {
+  return trace.wrote ? partialFailure(e, id, properties()) : e instanceof Error ? e : new Error(String(e));
 }

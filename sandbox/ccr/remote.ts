@@ -37,12 +37,13 @@ export async function resolveRemote(node: EsNode, alias: string, leaderIndex: st
   let info = (await node.request("GET", "/_remote/info")).body?.[alias];
   if (!info) throw errors.noSuchRemote(alias);
   if (!info.connected) {
-    // Elasticsearch connects a disconnected remote on demand: a request through the remote cluster client (the
-    // follow's license check and metadata fetch) first calls RemoteClusterService.ensureConnected
-    // (RemoteClusterAwareClient.doExecute), so a follow succeeds once the leader is back, although `_remote/info`,
-    // which never connects, still said disconnected (a sniff connection that dropped while the leader was down is
-    // retried only then). A cross-cluster request on the follower node makes the real node reconnect the same way.
-    await node.request("GET", `/${encodeURIComponent(alias)}:*/_search?size=0&ignore_unavailable=true&allow_no_indices=true`).catch(() => undefined);
+    // `_remote/info` only reports open connections; it never reconnects. CCR's actions reach the remote through a
+    // remote cluster client with DisconnectedStrategy.RECONNECT_IF_DISCONNECTED (RemoteClusterService.ensureConnected
+    // re-runs the sniff/proxy connection strategy), so a leader that was down and is back is reconnected by the next
+    // follow, resume or shard-follow read. The node does the same for `GET _resolve/cluster/<alias>:*` (verified on
+    // 8.19.21: still `connected: false` 14 s after the leader's restart, `true` right after this call).
+    await node.request("GET", `/_resolve/cluster/${encodeURIComponent(alias)}:*`).catch(() => undefined);
+    info = (await node.request("GET", "/_remote/info")).body?.[alias] ?? info;
   }
   for (let i = 0; i < 15 && !info.connected; i++) {
     await new Promise((r) => setTimeout(r, 200));

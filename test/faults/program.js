@@ -6,14 +6,18 @@ const { AutoFollowPattern, FollowerIndex, RemoteCluster } = require("pulumi-elas
 const d = JSON.parse(process.env.FAULT_DECL);
 const connection = { urls: [d.followerUrl], requestTimeoutSeconds: d.requestTimeoutSeconds };
 const leaderConnection = { urls: [d.leaderUrl], requestTimeoutSeconds: d.requestTimeoutSeconds };
+// Proxy mode: every connection of the follower node to the leader goes through one address (the test's TCP
+// forwarder), so the test can cut the network between the clusters.
 const remote = new RemoteCluster("remote", {
-  alias: "leader", seeds: [d.seeds], skipUnavailable: d.skipUnavailable, waitTimeoutSeconds: 20, connection,
+  alias: "leader", mode: "proxy", proxyAddress: d.proxyAddress, skipUnavailable: d.skipUnavailable, waitTimeoutSeconds: 20, connection,
 });
+const made = {};
 for (const f of d.followers) {
-  new FollowerIndex(f.name, {
+  // `after`: created only once that follower is (an explicit order, so an interrupted `up` has work not yet started).
+  made[f.name] = new FollowerIndex(f.name, {
     name: f.name, remoteCluster: remote.alias, leaderIndex: f.leader, status: f.status, deletePolicy: f.deletePolicy,
-    waitTimeoutSeconds: 60, connection, leaderConnection,
-  });
+    waitTimeoutSeconds: 60, connection, leaderConnection, ...(f.adoptedOnDestroy ? { adoptedOnDestroy: f.adoptedOnDestroy } : {}),
+  }, f.after ? { dependsOn: [made[f.after]] } : {});
 }
 for (const p of d.patterns) {
   new AutoFollowPattern(p.name, {

@@ -287,3 +287,68 @@ describe("planAfterUnknownOutcome (pure)", () => {
     expect(() => planAfterUnknownOutcome({ ...restoring, leaderIndex: "other" }, d, { op: follow, rest: [] })).toThrow(/already follows "leader:other"/);
   });
 });
+
+describe("a create whose write may have been applied, then the cluster unreachable", () => {
+  // Seen in the fault matrix (follower node SIGKILLed right after it applied a PUT follow): the create failed with
+  // nothing in state, the next up's create found the follower and adopted it, and destroy released it (left it
+  // following), so the remote alias could not be removed either. The create is recorded as Pulumi's own instead.
+  const unreachableAfter = (method: string, suffix: string) => {
+    let down = false;
+    es.onRequest = (req) => {
+      if (down) throw new TransportFailure("ECONNREFUSED", "connect ECONNREFUSED", false);
+      if (req.method === method && req.path.endsWith(suffix)) down = true;
+    };
+    return () => (es.onRequest = undefined);
+  };
+
+  it("FollowerIndex: a lost PUT follow is recorded (partial failure, not adopted); the next up updates it and destroy unfollows it", async () => {
+    es.loseResponses = [{ method: "PUT", path: /\/_ccr\/follow$/ }];
+    const up = unreachableAfter("PUT", "/_ccr/follow");
+    const e = await fi.create(args).catch((x) => x);
+    expect(e.message).toMatch(/ECONNREFUSED/);
+    expect(e.id).toBe("orders-copy");
+    expect(e.properties).toMatchObject({ name: "orders-copy", leaderIndex: "orders", adopted: false, clusterUuid: "fake-cluster-uuid-1" });
+    up();
+    const u = await fi.update!("orders-copy", e.properties, args);
+    expect(u.outs).toMatchObject({ status: "active", adopted: false });
+    await fi.delete!("orders-copy", u.outs);
+    expect(es.indices.get("orders-copy")!.follower).toBeUndefined();
+  });
+
+  it("FollowerIndex: a create that wrote nothing before the cluster became unreachable is not recorded", async () => {
+    const up = unreachableAfter("GET", "/_settings");
+    const e = await fi.create(args).catch((x) => x);
+    expect(e.message).toMatch(/ECONNREFUSED/);
+    expect(e.properties).toBeUndefined();
+    up();
+    expect(es.indices.has("orders-copy")).toBe(false);
+  });
+
+  it("RemoteCluster: a lost settings write is recorded (not adopted); destroy removes the alias", async () => {
+    const declared = { alias: "x", seeds: ["10.0.0.1:9300"], connection, waitTimeoutSeconds: 0 };
+    es.loseResponses = [{ method: "PUT", path: /^\/_cluster\/settings$/ }];
+    const up = unreachableAfter("PUT", "/_cluster/settings");
+    const e = await rc.create(declared).catch((x) => x);
+    expect(e.id).toBe("x");
+    expect(e.properties).toMatchObject({ alias: "x", adopted: false });
+    up();
+    const u = await rc.update!("x", e.properties, declared);
+    expect(u.outs.adopted).toBe(false);
+    await rc.delete!("x", u.outs);
+    expect(es.persistent["cluster.remote.x.seeds"]).toBeUndefined();
+  });
+
+  it("AutoFollowPattern: a lost PUT is recorded (not adopted); destroy deletes the pattern", async () => {
+    const declared = { name: "logs", remoteCluster: "leader", leaderIndexPatterns: ["logs-*"], connection };
+    es.loseResponses = [{ method: "PUT", path: /^\/_ccr\/auto_follow\/logs$/ }];
+    const up = unreachableAfter("PUT", "/_ccr/auto_follow/logs");
+    const e = await afp.create(declared).catch((x) => x);
+    expect(e.id).toBe("logs");
+    expect(e.properties).toMatchObject({ name: "logs", adopted: false });
+    up();
+    const u = await afp.update!("logs", e.properties, declared);
+    expect(u.outs.adopted).toBe(false);
+    await afp.delete!("logs", u.outs);
+    expect(es.patterns.has("logs")).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Cluster } from "../../client/cluster";
 import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
 import { overridesRejectedBy } from "../../core/settings";
-import { boundCluster, checkLeaderVersion, label, readCluster, resourceProvider, stateError, withReplans } from "../common";
+import { boundCluster, checkLeaderVersion, failedCreate, label, readCluster, resourceProvider, stateError, withReplans, WriteTrace } from "../common";
 import {
   checkPattern, diffPattern, normalizePatternInputs, patternAdoptionDifferences, patternFromWire, patternOutputs, PatternOp, planPattern,
   planPatternDelete,
@@ -15,7 +15,7 @@ async function observe(cluster: Cluster, name: string): Promise<AutoFollowPatter
   return p ? patternFromWire(name, p.pattern) : undefined;
 }
 
-async function execute(cluster: Cluster, name: string, ops: PatternOp[]): Promise<void> {
+async function execute(cluster: Cluster, name: string, ops: PatternOp[], trace?: WriteTrace): Promise<void> {
   const resource = label(KIND, name);
   const path = `/_ccr/auto_follow/${encodeURIComponent(name)}`;
   for (const op of ops) {
@@ -25,6 +25,7 @@ async function execute(cluster: Cluster, name: string, ops: PatternOp[]): Promis
     else if (op.op === "pause") await cluster.call({ resource, action: "pause the auto-follow pattern" }, { method: "POST", path: `${path}/pause` });
     else if (op.op === "resume") await cluster.call({ resource, action: "resume the auto-follow pattern" }, { method: "POST", path: `${path}/resume` });
     else await cluster.call({ resource, action: "delete the auto-follow pattern" }, { method: "DELETE", path }, [404]);
+    if (trace) trace.wrote = true;
   }
   cluster.invalidate();
 }
@@ -35,6 +36,7 @@ async function converge(d: AutoFollowPatternInputs, olds: AutoFollowPatternOutpu
   const { cluster } = bound;
   cluster.invalidate();
   let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
+  const trace: WriteTrace = { wrote: false };
   // After a lost answer (e.g. to the PUT, which re-activates the pattern) plan again from what is stored.
   await withReplans(cluster, async (lost) => {
     const observed = await observe(cluster, d.name);
@@ -57,7 +59,10 @@ async function converge(d: AutoFollowPatternInputs, olds: AutoFollowPatternOutpu
       }
       await checkLeaderVersion(d.leaderConnection, bound, resource, "write the auto-follow pattern");
     }
-    await execute(cluster, d.name, ops);
+    await execute(cluster, d.name, ops, trace);
+  }, trace).catch((e) => {
+    // A lost PUT, then a cluster that cannot be read: the pattern stays Pulumi's own (common.ts failedCreate).
+    throw olds ? e : failedCreate(e, trace, d.name, () => patternOutputs(d, d, {}, own) as unknown as Record<string, unknown>);
   });
   const after = await observe(cluster, d.name);
   if (!after) throw stateError(cluster.ctx({ resource, action: "read back" }), "the pattern is missing right after it was written", "check whether something deletes it");

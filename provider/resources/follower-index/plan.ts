@@ -4,7 +4,7 @@ import { indexNameProblem, checkAlias } from "../../core/names";
 import { FlatSettings, normalizeIndexSettings, STATIC_FOLLOWER_SETTINGS } from "../../core/settings";
 import { effectiveTuning, normalizeTuning, TUNING_KEYS, TuningInputs, tuningFromWire, tuningToWire } from "../../core/tuning";
 import { isUnknown, UNKNOWN } from "../../core/unknown";
-import { adoptedReplaceProblem, Difference } from "../../core/adoption";
+import { adoptedReplaceProblem, Difference, type OwnershipOutputs } from "../../core/adoption";
 import { connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, checkWaitSeconds, normalizeFollowSpec } from "../follow-spec";
 import type { FollowInfoEntry, FollowStatsIndex, IndexMeta } from "../../client/cluster";
@@ -440,6 +440,17 @@ function summarize(stats: FollowStatsIndex | undefined): { fatalErrors: string[]
  * Outputs from observation. Declared-only fields (deletePolicy, waitTimeoutSeconds, connection, dataStreamName, and
  * tuning while paused, since paused followers report no parameters) are carried over from `declared`.
  */
+/**
+ * Outputs of a create that may have made the follower (a write was applied or its answer lost) but could not read it
+ * back: the declaration and ownership; the next `up` (an update) or `refresh` reads what is really there.
+ */
+export function unconfirmedFollowerOutputs(declared: FollowerIndexInputs, own: OwnershipOutputs): FollowerIndexOutputs {
+  return {
+    ...declared, ...own, fatalErrors: [], readExceptions: [],
+    statusMessage: `the create of follower index "${declared.name}" did not finish and the index could not be read back; the next pulumi up reads it and converges`,
+  } as unknown as FollowerIndexOutputs;
+}
+
 export function followerOutputs(declared: FollowerIndexInputs, obs: FollowerObserved, stats: FollowStatsIndex | undefined): FollowerIndexOutputs {
   const base: Record<string, unknown> = { ...declared };
   const declaredKeys = Object.keys((declared.settings ?? {}) as object);

@@ -5,13 +5,13 @@ import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core
 import { overridesRejectedBy } from "../../core/settings";
 import { atLeast, EsVersion, MIN_VERSION_DATA_STREAM_NAME } from "../../core/version";
 import {
-  boundCluster, callTolerating, CcrError, checkLeaderVersion, readCluster, resourceProvider, label, OutcomeUnknown, partialFailure, relabel,
-  Slots, stateError, waitUntil, WaitTimeout, withReplans,
+  boundCluster, callTolerating, CcrError, checkLeaderVersion, failedCreate, readCluster, resourceProvider, label, OutcomeUnknown, partialFailure, relabel,
+  Slots, stateError, waitUntil, WaitTimeout, withReplans, WriteTrace,
 } from "../common";
 import {
   checkFollower, DEFAULT_WAIT_SECONDS, diffFollower, followerAdoptionDifferences, FollowerObserved, followerInputsFromOutputs, FollowerOp,
   followerOutputs, followTookEffect, isFailed, LeaderCheck, normalizeFollowerInputs, observeFollower, planAfterUnknownOutcome,
-  planFollowerDelete, PlanRefusal,
+  planFollowerDelete, PlanRefusal, unconfirmedFollowerOutputs,
 } from "./plan";
 import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
 import type { FollowStatsIndex } from "../../client/cluster";
@@ -90,12 +90,13 @@ async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d:
  * follower, resume of an active one, unfollow of a regular index, delete of a missing one; open of an open and close
  * of a closed index are acknowledged by the server anyway.
  */
-async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots?: Slots): Promise<void> {
+async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots?: Slots, trace?: WriteTrace): Promise<void> {
   for (const op of ops) {
     // With write slots (a bulk of creates), a slot is held for each write but not while waiting for the follower to
     // become active: every follow is sent at the bounded concurrency, and all of them then wait together.
     if (op.op === "waitActive" || !slots) await executeOp(cluster, d, op);
     else await slots.run(() => executeOp(cluster, d, op));
+    if (op.op !== "waitActive" && trace) trace.wrote = true;
     progress.done++;
   }
 }
@@ -196,18 +197,19 @@ async function convergeSteps(
   plan: (obs: FollowerObserved, lost?: { op: FollowerOp; rest: FollowerOp[] }) => FollowerOp[] | Promise<FollowerOp[]>,
   known?: { leaderIndexUuid?: string; indexUuid?: string },
   slots?: Slots,
+  trace?: WriteTrace,
 ): Promise<void> {
   const lost = new WeakMap<OutcomeUnknown, { op: FollowerOp; rest: FollowerOp[] }>();
   await withReplans(cluster, async (after) => {
     const ops = await plan((await observeIndex(cluster, d.name, known)).obs, after && lost.get(after));
     const progress = { done: 0 };
     try {
-      await execute(cluster, d, ops, progress, slots);
+      await execute(cluster, d, ops, progress, slots, trace);
     } catch (e) {
       if (e instanceof OutcomeUnknown) lost.set(e, { op: ops[progress.done], rest: ops.slice(progress.done + 1) });
       throw e;
     }
-  });
+  }, trace);
 }
 
 /**
@@ -281,6 +283,7 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
   const previouslyDeclaredSettings = Object.keys((olds?.settings ?? {}) as object);
   let createsIt: boolean | undefined;
   let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
+  const trace: WriteTrace = { wrote: false };
   try {
     await convergeSteps(cluster, d, async (obs, lost) => {
       // Ownership is decided on the first observation only: a re-plan after a lost answer sees our own writes.
@@ -307,11 +310,14 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
       }
       if (ops.some((o) => o.op === "follow")) await checkBeforeFollow(bound, d, resource);
       return ops;
-    }, undefined, slots);
+    }, undefined, slots, trace);
   } catch (e) {
     if (!createsIt) throw e;
     const now = await outputs(cluster, d, own).catch(() => undefined);
-    throw now ? partialFailure(e, d.name, now as unknown as Record<string, unknown>) : e;
+    if (now) throw partialFailure(e, d.name, now as unknown as Record<string, unknown>);
+    // Not readable now (e.g. the node died right after applying the follow): recorded from the declaration if a write
+    // may have been applied, so the follower stays Pulumi's own (common.ts failedCreate).
+    throw olds ? e : failedCreate(e, trace, d.name, () => unconfirmedFollowerOutputs(d, own) as unknown as Record<string, unknown>);
   }
   const out = await outputs(cluster, d, own);
   if (!out) throw stateError(cluster.ctx({ resource, action: "read back" }), "the index is missing right after it was created or updated", "check whether something deletes it");

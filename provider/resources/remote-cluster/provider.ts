@@ -1,6 +1,6 @@
 import type { Cluster } from "../../client/cluster";
 import { adoptionRefusal, OwnershipOutputs, releasedOnDestroy } from "../../core/adoption";
-import { boundCluster, label, readCluster, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout, withReplans } from "../common";
+import { boundCluster, failedCreate, label, readCluster, resourceProvider, partialFailure, stateError, waitUntil, WaitTimeout, withReplans, WriteTrace } from "../common";
 import {
   aliasExists, aliasUsers, checkRemote, configuredIn, DEFAULT_WAIT_SECONDS, desiredSettings, diffRemote, effectiveSettings, inputsFromInfo,
   inputsFromSettings, normalizeRemoteInputs, notConnectedHint, observedSettings, planRemoteDelete, planRemoteWrite,
@@ -46,6 +46,7 @@ async function converge(d: RemoteClusterInputs, olds: RemoteClusterOutputs | und
   const { cluster } = bound;
   cluster.invalidate();
   let own: OwnershipOutputs = { adopted: false, clusterUuid: bound.uuid };
+  const trace: WriteTrace = { wrote: false };
   // A settings write whose answer was lost is not resent: read again and write only what is still missing.
   await withReplans(cluster, async (after) => {
     const obs = await observe(cluster, d.alias);
@@ -62,7 +63,13 @@ async function converge(d: RemoteClusterInputs, olds: RemoteClusterOutputs | und
       own = { adopted: exists && (olds ? olds.adopted === true : true), clusterUuid: bound.uuid };
     }
     const body = planRemoteWrite(d.alias, obs.persistent, desiredSettings(d));
-    if (body) await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
+    if (body) {
+      await cluster.call({ resource, action: "write remote cluster settings" }, { method: "PUT", path: "/_cluster/settings", body });
+      trace.wrote = true;
+    }
+  }, trace).catch((e) => {
+    // A lost settings write, then a cluster that cannot be read: the alias stays Pulumi's own (common.ts failedCreate).
+    throw isCreate ? failedCreate(e, trace, d.alias, () => remoteOutputs(d, undefined, undefined, own) as unknown as Record<string, unknown>) : e;
   });
   let info: Record<string, unknown> | undefined;
   try {
