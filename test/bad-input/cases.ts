@@ -129,7 +129,7 @@ export const BAD_INPUTS: Record<string, BadInput[]> = {
   ],
   "collision-links": [
     b('two ReplicationLinks into one cluster whose follower names overlap ("logs-*" and "{{leader_index}}-from-b")', "followIndexPattern",
-      /ReplicationLink "a-to-d" .* and ReplicationLink "b-to-d" .* both write follower indexes on the cluster at .*, e\.g\. "logs-.*-from-b": one follower name with two leaders.* give one of them a followIndexPattern/),
+      /ReplicationLink "a-to-d" .* and ReplicationLink "b-to-d" .* both write follower indexes on the cluster at .*, e\.g\. "logs-.*-from-b": one follower name with two leaders.* give ReplicationLink "(a-to-d|b-to-d)" a followIndexPattern no name of the other can take, e\.g\. "[a-z-]+-\{\{leader_index\}\}"/),
   ],
   "loop-topology": [
     b("a Topology primary → replica and a hand-made ReplicationLink replica → primary over the same names", "leaderIndexPatterns",
