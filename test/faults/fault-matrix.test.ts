@@ -17,8 +17,9 @@
  * ([fault-matrix] lines).
  *
  * Two sizes: the integration project (`npm test`, per version) runs every case except the leader node's SIGKILL;
- * `npx vitest run --project faults` (CCR_FAULTS=full) runs that one too. Ups skip the preview that `up` runs first:
- * it only runs check and diff (no request, tested elsewhere) and costs a program run per step.
+ * `npx vitest run --project faults` (CCR_FAULTS=full) runs that one too. Ups and refreshes skip their preview: an
+ * up's preview only runs check and diff (no request, tested elsewhere), a refresh's reads everything a second time;
+ * each costs a program run per step.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -167,7 +168,7 @@ async function runCase(name: string, next: Decl, o: { arm?: () => void; heal?: (
     last = await project(next).up({ allowFailure: true, skipPreview: true });
     ups++;
   }
-  const refresh = await project(next).refresh({ expectNoChanges: true, allowFailure: true });
+  const refresh = await project(next).refresh({ expectNoChanges: true, allowFailure: true, skipPreview: true });
   const gaps = await orphansAndGaps(next);
   const lost = await lostDocuments(next);
   rows.push({
@@ -379,7 +380,7 @@ describe(`fault matrix through the real CLI on Elasticsearch ${VERSION}`, () => 
   };
   const interrupted = (p: PulumiProject) => p.up({ allowFailure: true, skipPreview: true, onSpawn: (c) => (cli = c) });
   const refreshed = async (extraArgs: string[] = []) => {
-    const r = await project(decl).refresh({ allowFailure: true, extraArgs });
+    const r = await project(decl).refresh({ allowFailure: true, skipPreview: true, extraArgs });
     expect(r.code, r.stdout.slice(-2000)).toBe(0);
   };
 
