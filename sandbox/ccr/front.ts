@@ -181,11 +181,10 @@ function restoreDelay(o: CcrFrontOptions["restoreDelayMs"]): (index: string) => 
  */
 async function serveMetadataRead(req: http.IncomingMessage, res: http.ServerResponse, read: MetadataRead, url: URL, node: EsNode, layer: CcrLayer): Promise<void> {
   await readBody(req);
-  await layer.registrationsSettled();
-  const [r, scope] = await Promise.all([
+  const [r, scope] = await layer.withoutRegistrations(() => Promise.all([
     forwardBuffered(req, node.httpUrl, Buffer.alloc(0)),
     node.request("GET", scopeRequest(read, url.searchParams)),
-  ]);
+  ]));
   const headers = { ...r.headers };
   let body = r.body;
   if (r.status === 200 && scope.status === 200 && String(headers["content-type"] ?? "").startsWith("application/json")) {

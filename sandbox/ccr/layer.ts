@@ -43,9 +43,28 @@ export class CcrLayer {
    */
   private registering = new Set<Promise<unknown>>();
 
+  /** Registrations started so far: a read that saw this number change may have caught one half-way. */
+  private registrationStarts = 0;
+
   /** Resolves once no follower is half-registered (see `registering`). */
   async registrationsSettled(): Promise<void> {
     while (this.registering.size) await Promise.allSettled([...this.registering]);
+  }
+
+  /**
+   * Runs `read` (of the node's index metadata) so that no follower registration overlapped it: waiting for the window
+   * to close before the read is not enough, since a registration that starts while the node is answering may create
+   * the index before the node reads it and register it after the caller decorated the answer, so the caller would
+   * show a follower-to-be as a regular index, which Elasticsearch never does (see `registering`). Such a read is run
+   * again.
+   */
+  async withoutRegistrations<T>(read: () => Promise<T>): Promise<T> {
+    for (;;) {
+      await this.registrationsSettled();
+      const seen = this.registrationStarts;
+      const v = await read();
+      if (this.registrationStarts === seen && this.registering.size === 0) return v;
+    }
   }
   private saveTimer?: NodeJS.Timeout;
   private afTimer?: NodeJS.Timeout;
@@ -256,6 +275,7 @@ export class CcrLayer {
       const refusal = followRefusal(this.state.data_streams?.[localStream] ?? await this.nodeDataStream(localStream), index);
       if (refusal) throw errors.illegalArgument(refusal);
     }
+    this.registrationStarts++;
     const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy, localStream);
     this.registering.add(registration);
     let f: FollowerState;
@@ -540,8 +560,7 @@ export class CcrLayer {
   }
 
   async followInfo(expr: string): Promise<Reply> {
-    await this.registrationsSettled();
-    const names = await this.resolveExpr(expr);
+    const names = await this.withoutRegistrations(() => this.resolveExpr(expr));
     const out = [];
     for (const n of names) {
       const f = this.follower(n);

@@ -17,8 +17,9 @@
  * ([fault-matrix] lines).
  *
  * Two sizes: the integration project (`npm test`, per version) runs every case except the leader node's SIGKILL;
- * `npx vitest run --project faults` (CCR_FAULTS=full) runs that one too. Ups skip the preview that `up` runs first:
- * it only runs check and diff (no request, tested elsewhere) and costs a program run per step.
+ * `npx vitest run --project faults` (CCR_FAULTS=full) runs that one too. Ups and refreshes skip their preview: an
+ * up's preview only runs check and diff (no request, tested elsewhere), a refresh's reads everything a second time;
+ * each costs a program run per step.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -147,6 +148,24 @@ async function lostDocuments(d: Decl): Promise<string[]> {
   return out;
 }
 
+/** A process's descendants (from /proc): what a SIGKILLed CLI leaves running (language host, provider plugins). */
+function descendants(pid: number): number[] {
+  const kids: number[] = [];
+  try {
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      kids.push(...fs.readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return kids.flatMap((k) => [k, ...descendants(k)]);
+}
+/** Processes left behind by the killed CLI, ended by the test (by PID) once the case no longer needs them. */
+const orphans: number[] = [];
+const endOrphans = () => {
+  for (const p of orphans.splice(0)) try { process.kill(p, "SIGKILL"); } catch { /* gone */ }
+};
+
 const brief = (r: OperationResult) => (r.code === 0 ? "ok" : `failed: ${(r.errors.find((e) => !/update failed|preview failed/.test(e)) ?? r.errors[0] ?? (r.stderr.trim().split("\n").pop() || `exit ${r.code}, no error reported (killed)`)).replace(/\s+/g, " ").slice(0, 110)}`);
 
 /**
@@ -167,7 +186,7 @@ async function runCase(name: string, next: Decl, o: { arm?: () => void; heal?: (
     last = await project(next).up({ allowFailure: true, skipPreview: true });
     ups++;
   }
-  const refresh = await project(next).refresh({ expectNoChanges: true, allowFailure: true });
+  const refresh = await project(next).refresh({ expectNoChanges: true, allowFailure: true, skipPreview: true });
   const gaps = await orphansAndGaps(next);
   const lost = await lostDocuments(next);
   rows.push({
@@ -209,6 +228,7 @@ afterAll(async () => {
     ...rows.map((r) => line([r.name, r.faultUp, String(r.ups), r.refresh, r.orphans, r.docs, r.seconds.toFixed(0)])),
   ];
   console.log(`[fault-matrix] Elasticsearch ${VERSION}, ${FULL ? "full matrix" : "CI matrix (without the leader node's SIGKILL)"}, ${((Date.now() - started) / 1000).toFixed(0)} s in all\n${table.map((l) => `[fault-matrix] ${l}`).join("\n")}`);
+  endOrphans();
   // The last case destroys the stack; if it did not run or failed, clean up without faults.
   proxies?.follower.clearFaults();
   proxies?.leader.clearFaults();
@@ -374,12 +394,17 @@ describe(`fault matrix through the real CLI on Elasticsearch ${VERSION}`, () => 
   // The hook first: the proxy applies the first armed fault that matches a request, and the delay matches them all.
   const withSignal = (signal: NodeJS.Signals, index: string) => () => {
     signalled = false;
-    proxies.follower.inject(is("PUT", `/${index}/_ccr/follow`), { kind: "hook", run: () => void (signalled = cli?.kill(signal) === true) });
+    proxies.follower.inject(is("PUT", `/${index}/_ccr/follow`), {
+      kind: "hook", run: () => {
+        if (signal === "SIGKILL" && cli?.pid) orphans.push(...descendants(cli.pid));
+        signalled = cli?.kill(signal) === true;
+      },
+    });
     proxies.follower.inject(() => true, { kind: "delay", ms: 400 }, 10_000);
   };
   const interrupted = (p: PulumiProject) => p.up({ allowFailure: true, skipPreview: true, onSpawn: (c) => (cli = c) });
   const refreshed = async (extraArgs: string[] = []) => {
-    const r = await project(decl).refresh({ allowFailure: true, extraArgs });
+    const r = await project(decl).refresh({ allowFailure: true, skipPreview: true, extraArgs });
     expect(r.code, r.stdout.slice(-2000)).toBe(0);
   };
 
@@ -409,6 +434,9 @@ describe(`fault matrix through the real CLI on Elasticsearch ${VERSION}`, () => 
       // What a user does after a killed CLI: release the stack's lock if one is left, then refresh, dropping the
       // create the killed CLI left pending; the next up's create adopts what that create made on the cluster.
       heal: async () => {
+        // The plugins the killed CLI started outlive it (they wait for an engine that is gone): end them, as the loss
+        // of the machine running the CLI would.
+        endOrphans();
         await project(decl).cli(["cancel", "--yes", "--stack", "faults"], { allowFailure: true });
         await refreshed(["--clear-pending-creates"]);
       },
