@@ -71,7 +71,40 @@ export interface EsNode {
   stop(): Promise<void>;
 }
 
+/** Whether `port` can be bound on loopback right now. */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.unref();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/** The kernel's ephemeral port range (what `listen(0)` and outgoing connections get). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (lo > 0 && hi >= lo) return [lo, hi];
+  } catch { /* not Linux */ }
+  return [32768, 60999];
+}
+
+/**
+ * A port that is free now, for a process that binds it later (a node's http/transport port). Picked BELOW the
+ * ephemeral range: a port from `listen(0)` is in that range, so between our check and the node's bind any outgoing
+ * connection on the machine may take it as its local port (seen in CI: a 9.5.4 node failed to start in
+ * Netty4Transport.bind while the other version's suite ran beside it).
+ */
 export async function freePort(): Promise<number> {
+  const [lo] = ephemeralRange();
+  const base = 10_000;
+  if (lo - base > 1_000) {
+    for (let i = 0; i < 100; i++) {
+      const port = base + Math.floor(Math.random() * (lo - base));
+      if (await canBind(port)) return port;
+    }
+  }
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.unref();
