@@ -12,10 +12,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineEnv, OfflineEnv } from "../../sandbox/pulumi/engine";
 import { OperationResult, PulumiProject } from "../../sandbox/pulumi/project";
-import { esRequest } from "../../sandbox/es/http";
 import { repoRoot } from "../../sandbox/paths";
 import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
-import { until } from "../support/until";
+import { documents } from "../support/documents";
 
 const RUN = `${process.pid}${Date.now().toString(36)}`;
 const NAMES = ["primary", "replica1", "replica2"] as const;
@@ -27,43 +26,9 @@ const LINK_TYPE = "pulumi-nodejs:dynamic/elasticsearch-ccr:ReplicationLinkFollow
 let c: Record<Name, TestCluster>;
 let env: OfflineEnv;
 let project: PulumiProject;
-/** Document ids acknowledged per index (whoever led when they were written). */
-const acked: Record<string, Set<number>> = { issues: new Set(), "pull-requests": new Set() };
 const figures: string[] = [];
 
-const on = (n: Name, method: string, p: string, body?: unknown) => esRequest(c[n].front.url, method, p, body);
-
-async function bulk(n: Name, index: string, from: number, count: number): Promise<void> {
-  const lines = Array.from({ length: count }, (_, i) => `{"index":{"_id":"${from + i}"}}\n{"n":${from + i},"by":"${n}"}\n`).join("");
-  const r = await fetch(`${c[n].front.url}/${index}/_bulk?refresh=true`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines });
-  const b = (await r.json()) as { errors: boolean; items: Array<{ index: { status: number } }> };
-  expect(r.ok && !b.errors, JSON.stringify(b).slice(0, 300)).toBe(true);
-  for (let i = 0; i < count; i++) acked[index].add(from + i);
-}
-
-/** Every document of the index, sorted: [n, by] pairs. */
-async function contents(n: Name, index: string): Promise<Array<[number, string]>> {
-  await on(n, "POST", `/${index}/_refresh`);
-  const r = await on(n, "GET", `/${index}/_search?size=10000&sort=n:asc`);
-  expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
-  return (r.body.hits.hits as Array<{ _source: { n: number; by: string } }>).map((h) => [h._source.n, h._source.by]);
-}
-
-async function followersOn(n: Name): Promise<Record<string, string>> {
-  const r = await on(n, "GET", "/_all/_ccr/info");
-  return Object.fromEntries((r.body?.follower_indices ?? []).map((f: { follower_index: string; remote_cluster: string }) => [f.follower_index, f.remote_cluster]));
-}
-
-/** Every live cluster holds exactly the acknowledged documents, with the same contents. */
-async function sameEverywhere(live: readonly Name[] = NAMES): Promise<void> {
-  for (const index of INDEXES) {
-    const want = [...acked[index]].sort((a, b) => a - b);
-    const got = await until(() => Promise.all(live.map((n) => contents(n, index))),
-      (all) => all.every((docs) => docs.length === want.length), 90_000, `${index} complete on ${live.join(", ")}`);
-    for (const docs of got) expect(docs.map(([x]) => x)).toEqual(want);
-    for (const docs of got.slice(1)) expect(docs).toEqual(got[0]);
-  }
-}
+const { on, bulk, followersOn, sameEverywhere } = documents<Name>({ names: NAMES, indexes: INDEXES, url: (n) => c[n].front.url });
 
 /** The CLI's display of an operation, with the diff's string quoting undone (`"on \\"replica1\\""`). */
 const shown = (r: { stdout: string }) => r.stdout.replace(/\\"/g, '"');

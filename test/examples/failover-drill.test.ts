@@ -19,12 +19,12 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineEnv, OfflineEnv } from "../../sandbox/pulumi/engine";
 import { PulumiProject } from "../../sandbox/pulumi/project";
-import { esRequest } from "../../sandbox/es/http";
 import { repoRoot } from "../../sandbox/paths";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
+import { documents } from "../support/documents";
 import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
-import { timerInto, until } from "../support/until";
+import { timerInto } from "../support/until";
 
 const EXAMPLE = path.join(repoRoot(), "examples", "failover-drill");
 const RUN = `${process.pid}${Date.now().toString(36)}`;
@@ -37,51 +37,13 @@ const proxies = {} as Record<Name, RecordingProxy>;
 let env: OfflineEnv;
 let work: string;
 let project: PulumiProject;
-/** Document ids acknowledged per index (whoever led when they were written). */
-const acked: Record<string, Set<number>> = { issues: new Set(), "pull-requests": new Set() };
 const timings: string[] = [];
 const figures: string[] = [];
 /** What the unplanned failover reported and what the new leader was missing then. */
 let failover: { lost: number[]; lossOps: number };
 const timed = timerInto(timings);
 
-const on = (n: Name, method: string, p: string, body?: unknown) => esRequest(c[n].front.url, method, p, body);
-
-async function bulk(n: Name, index: string, from: number, count: number): Promise<void> {
-  const lines = Array.from({ length: count }, (_, i) => `{"index":{"_id":"${from + i}"}}\n{"n":${from + i},"by":"${n}"}\n`).join("");
-  const r = await esRequest(c[n].front.url, "POST", `/${index}/_bulk?refresh=true`, lines, { ndjson: true });
-  expect(r.status === 200 && !r.body.errors, JSON.stringify(r.body).slice(0, 300)).toBe(true);
-  for (let i = 0; i < count; i++) acked[index].add(from + i);
-}
-
-/** Every document of the index, sorted: [n, by] pairs. */
-async function contents(n: Name, index: string): Promise<Array<[number, string]>> {
-  await on(n, "POST", `/${index}/_refresh`);
-  const r = await on(n, "GET", `/${index}/_search?size=10000&sort=n:asc`);
-  expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
-  return (r.body.hits.hits as Array<{ _source: { n: number; by: string } }>).map((h) => [h._source.n, h._source.by]);
-}
-
-/** Follower index → the remote alias it follows, from the index settings (hidden followers included). */
-async function followersOn(n: Name): Promise<Record<string, string>> {
-  const r = await on(n, "GET", "/_all/_settings?flat_settings=true&expand_wildcards=all");
-  const out: Record<string, string> = {};
-  for (const [index, v] of Object.entries(r.body as Record<string, { settings: Record<string, string> }>)) {
-    if (v.settings["index.xpack.ccr.following_index"] === "true") out[index] = (await on(n, "GET", `/${index}/_ccr/info`)).body.follower_indices[0].remote_cluster;
-  }
-  return out;
-}
-
-/** Every live cluster holds exactly the acknowledged documents, with the same contents. */
-async function sameEverywhere(live: readonly Name[] = NAMES): Promise<void> {
-  for (const index of INDEXES) {
-    const want = [...acked[index]].sort((a, b) => a - b);
-    const got = await until(() => Promise.all(live.map((n) => contents(n, index))),
-      (all) => all.every((docs) => docs.length === want.length), 90_000, `${index} complete on ${live.join(", ")}`);
-    for (const docs of got) expect(docs.map(([x]) => x)).toEqual(want);
-    for (const docs of got.slice(1)) expect(docs).toEqual(got[0]);
-  }
-}
+const { acked, on, bulk, contents, followersOn, sameEverywhere } = documents<Name>({ names: NAMES, indexes: INDEXES, url: (n) => c[n].front.url });
 
 const mark = () => Object.fromEntries(NAMES.map((n) => [n, proxies[n].mark()])) as Record<Name, number>;
 /** What was sent since `m` that writes (anything but GET/HEAD), on any cluster. */
