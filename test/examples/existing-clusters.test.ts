@@ -13,7 +13,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineEnv, OfflineEnv } from "../../sandbox/pulumi/engine";
 import { OperationResult, PulumiProject } from "../../sandbox/pulumi/project";
@@ -24,6 +23,7 @@ import { repoRoot } from "../../sandbox/paths";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
 import { until, timerInto } from "../support/until";
+import { runDriftCommand } from "../support/drift-command";
 import { ApiKeyGateway, startApiKeyGateway } from "./api-key-gateway";
 
 const EXAMPLE = path.join(repoRoot(), "examples", "existing-clusters");
@@ -45,6 +45,8 @@ let project: PulumiProject;
 const timings: string[] = [];
 
 const timed = timerInto(timings);
+/** `npx pulumi-elasticsearch-ccr drift --stack <stack> --cwd <project>` on this stack. */
+const driftCommandRun = (extra: string[]) => runDriftCommand(project, extra);
 
 const on = (c: LocalCluster, method: string, p: string, body?: unknown) => esRequest(c.url, method, p, body, { auth: c.auth });
 
@@ -270,18 +272,3 @@ describe(`example a (existing clusters, TLS + API keys) through the real CLI on 
     expect([await count(leader, "issues"), await count(leader, "pull-requests"), await count(leader, "wikis")]).toEqual([10, 11, 5]);
   });
 });
-
-/** `node dist/provider/cli/main.js drift --stack <stack> --cwd <project>` as `npx pulumi-elasticsearch-ccr drift` runs it. */
-function driftCommandRun(extra: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot(), "dist", "provider", "cli", "main.js"), "drift", "--stack", project.stack, "--cwd", project.dir, ...extra], {
-      env: { ...process.env, ...project.env }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 2, stdout, stderr }));
-  });
-}
