@@ -111,11 +111,12 @@ function topologyFindings(name: string, now: Record<string, unknown>): DriftFind
 function linkFindings(name: string, before: Record<string, unknown>, now: Record<string, unknown>, lagThreshold: number): DriftFinding[] {
   const out: DriftFinding[] = [];
   const health = (now.followerHealth as Array<{ name: string; status: string; lag: number; fatalErrors?: string[] }> | undefined) ?? [];
+  // Each detail names the link: a Topology's links have followers of the same names, one per cluster.
   for (const f of health) {
     if (f.status === "missing") out.push({ kind: "follower", name: f.name, problem: "missing", detail: `recorded by link ${name} but not on the cluster` });
-    else if (f.status === "failed") out.push({ kind: "follower", name: f.name, problem: "failed", detail: (f.fatalErrors ?? []).join("; ") || "fatal error" });
+    else if (f.status === "failed") out.push({ kind: "follower", name: f.name, problem: "failed", detail: `${(f.fatalErrors ?? []).join("; ") || "fatal error"} (follower of link ${name})` });
     else if (f.status === "paused") out.push({ kind: "follower", name: f.name, problem: "paused", detail: `follower of link ${name} paused` });
-    else if (f.lag > lagThreshold) out.push({ kind: "follower", name: f.name, problem: "lagging", detail: `lag ${f.lag} operations (threshold ${lagThreshold})` });
+    else if (f.lag > lagThreshold) out.push({ kind: "follower", name: f.name, problem: "lagging", detail: `lag ${f.lag} operations (threshold ${lagThreshold}; follower of link ${name})` });
   }
   // Followers the refresh found that the state did not record (e.g. auto-followed since the last up).
   const had = new Set(((before.followers as Array<{ name: string }> | undefined) ?? []).map((f) => f.name));
@@ -123,9 +124,16 @@ function linkFindings(name: string, before: Record<string, unknown>, now: Record
     if (!had.has(f.name)) out.push({ kind: "follower", name: f.name, problem: "unmanaged", detail: `found by refresh (${f.origin ?? "unknown origin"}), not yet in the stack's state` });
   }
   const h = now.health as { remoteConnected?: boolean; patternActive?: boolean } | undefined;
+  const pending = (now.pending as string[] | undefined) ?? [];
   if (h && h.remoteConnected === false) out.push({ kind: "link", name, problem: "disconnected", detail: "the link's remote alias is not connected" });
-  if (h && h.patternActive === false) out.push({ kind: "link", name, problem: "paused", detail: "the link's auto-follow pattern is paused" });
-  for (const p of (now.pending as string[] | undefined) ?? []) out.push({ kind: "link", name, problem: "changed", detail: `pending: ${p}` });
+  // The link's health says only "not active" for a pattern that is paused or gone; its refresh plans putting a
+  // deleted one back (pending "restore pattern …", replication-link/plan.ts), which tells the two apart.
+  const patternGone = pending.some((p) => p.startsWith("restore pattern "));
+  if (h && h.patternActive === false) {
+    out.push(patternGone ? { kind: "link", name, problem: "missing", detail: "the link's auto-follow pattern is not on the cluster" }
+      : { kind: "link", name, problem: "paused", detail: "the link's auto-follow pattern is paused" });
+  }
+  for (const p of pending) out.push({ kind: "link", name, problem: "changed", detail: `pending: ${p}` });
   return out;
 }
 

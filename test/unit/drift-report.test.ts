@@ -100,6 +100,26 @@ describe("summarizeDrift", () => {
       "link link disconnected", "link link paused", "link link changed",
     ]);
   });
+
+  it("names the link of a failed or lagging follower (two links may have followers of the same name on their clusters)", () => {
+    const h = { remoteConnected: true, patternActive: true };
+    const after = { followers: [], health: h, followerHealth: [{ name: "b", status: "failed", lag: 0, fatalErrors: ["shard 0: x"] }, { name: "d", status: "active", lag: 50 }], pending: [] };
+    const r = summarizeDrift([refresh("ReplicationLinkFollowers", "app-primary-replica2", { followers: [], health: h, followerHealth: [], pending: [] }, after)], { lagThreshold: 10 });
+    expect(r.findings).toEqual([
+      { kind: "follower", name: "b", problem: "failed", detail: "shard 0: x (follower of link app-primary-replica2)" },
+      { kind: "follower", name: "d", problem: "lagging", detail: "lag 50 operations (threshold 10; follower of link app-primary-replica2)" },
+    ]);
+  });
+
+  it("a link's pattern deleted out of band is missing, not paused (the link's refresh says so in pending)", () => {
+    const before = { followers: [], health: { remoteConnected: true, patternActive: true }, followerHealth: [], pending: [] };
+    const restore = "restore pattern app-primary-replica2: deleted out of band; put it back as declared";
+    const gone = { ...before, health: { remoteConnected: true, patternActive: false }, pending: [restore] };
+    expect(summarizeDrift([refresh("ReplicationLinkFollowers", "app-primary-replica2", before, gone)], { lagThreshold: 10 }).findings).toEqual([
+      { kind: "link", name: "app-primary-replica2", problem: "missing", detail: "the link's auto-follow pattern is not on the cluster" },
+      { kind: "link", name: "app-primary-replica2", problem: "changed", detail: `pending: ${restore}` },
+    ]);
+  });
 });
 
 describe("parseDriftArgs", () => {
