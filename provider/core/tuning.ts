@@ -128,3 +128,13 @@ export function tuningFromWire(wire: Record<string, unknown> | undefined): Tunin
   }
   return out as TuningInputs;
 }
+
+/**
+ * The parameters in which an active follower runs otherwise than declared, as "wire_name have -> want" (both filled
+ * with the server defaults, so an unset declared parameter means Elasticsearch's default). Empty when they agree.
+ */
+export function tuningDifferences(observed: TuningInputs, declared: Record<string, unknown>): string[] {
+  const want = effectiveTuning(declared);
+  const have = effectiveTuning(observed as unknown as Record<string, unknown>);
+  return TUNING_PARAMS.filter((p) => want[p.key] !== have[p.key]).map((p) => `${p.wire} ${have[p.key]} -> ${want[p.key]}`);
+}

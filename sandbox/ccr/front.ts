@@ -96,6 +96,10 @@ export async function startCcrFront(opts: CcrFrontOptions): Promise<CcrFront> {
       res.once("finish", () => void layer.verifyFollowers().catch((e) => log(`ccr: follower check after DELETE: ${(e as Error).message}`)));
       return forward(req, res, node.httpUrl);
     }
+    if (method === "GET" && layer.restoringCount() && ((seg.length === 1 && seg[0] === "_recovery") || (seg.length === 2 && seg[1] === "_recovery" && !seg[0].startsWith("_")))) {
+      await readBody(req);
+      return send(res, await layer.recovery(seg.length === 2 ? seg[0] : undefined, q), q);
+    }
     let followers = Object.keys(layer.state.followers);
     const read = classifyMetadataRead(method, url.pathname, url.searchParams);
     if (read) return serveMetadataRead(req, res, read, url, node, layer);

@@ -559,6 +559,38 @@ export class CcrLayer {
     }
   }
 
+  /** Whether a follower's emulated restore is still running (PUT follow answered, shard-follow tasks not started). */
+  restoringCount(): number {
+    return this.starting.size;
+  }
+
+  /**
+   * `GET [/<expr>]/_recovery`: the node's answer, with the followers whose restore is running shown as Elasticsearch
+   * shows a CCR restore: every primary shard recovering with type SNAPSHOT from the repository `_ccr_<alias>`
+   * (CcrRepository; snapshot `_latest_`), stage INDEX. The node itself only saw an empty index created and started.
+   */
+  async recovery(expr: string | undefined, query: URLSearchParams): Promise<Reply> {
+    const q = new URLSearchParams(query);
+    q.delete("filter_path");
+    const path = `${expr === undefined ? "" : `/${enc(expr).replace(/%2C/gi, ",").replace(/%2A/gi, "*")}`}/_recovery${q.size ? `?${q}` : ""}`;
+    const r = await this.o.node.request("GET", path);
+    if (r.status !== 200) throw new EsHttpError(r.status, r.body);
+    const body: Record<string, unknown> = { ...(r.body ?? {}) };
+    const names = expr === undefined ? [...this.starting] : (await this.resolveExpr(expr)).filter((n) => this.starting.has(n));
+    for (const n of names) {
+      const f = this.follower(n);
+      if (!f) continue;
+      body[n] = {
+        shards: Array.from({ length: f.shards }, (_, id) => ({
+          id, type: "SNAPSHOT", stage: "INDEX", primary: true, start_time_in_millis: f.created_at,
+          total_time_in_millis: Math.max(0, Date.now() - f.created_at),
+          source: { repository: `_ccr_${f.remote_cluster}`, snapshot: "_latest_", version: this.o.node.version, index: f.leader_index, restoreUUID: f.uuid },
+        })),
+      };
+    }
+    return ok(body);
+  }
+
   async followInfo(expr: string): Promise<Reply> {
     const names = await this.withoutRegistrations(() => this.resolveExpr(expr));
     const out = [];

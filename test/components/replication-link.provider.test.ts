@@ -40,6 +40,12 @@ async function followers(): Promise<Record<string, string>> {
   return Object.fromEntries((r.body?.follower_indices ?? []).map((f: { follower_index: string; leader_index: string }) => [f.follower_index, f.leader_index]));
 }
 
+/** `_ccr/info` entries by follower name (hidden ones included). */
+async function followerInfo(): Promise<Record<string, { status: string; parameters?: Record<string, unknown> }>> {
+  const r = await on(follower, "GET", "/_all/_ccr/info?expand_wildcards=all");
+  return Object.fromEntries((r.body?.follower_indices ?? []).map((f: { follower_index: string }) => [f.follower_index, f]));
+}
+
 const inputs = () => ({
   remoteCluster: "leader", patternName: "link", leaderIndexPatterns: ["logs-*"], leaderIndexExclusionPatterns: ["logs-skip*"],
   onLeaderDeleted: "delete", onNoLongerMatching: "promote", deletePolicy: "delete", plan: [],
@@ -109,6 +115,43 @@ describe("ReplicationLink provider", () => {
     expect(r.props.health.summary).toMatch(/remote leader connected/);
     expect((await link.diff!("link", r.props, await checked())).changes).toBe(false);
     state = r.props;
+  });
+
+  it("drift out of band (a follower paused, another retuned, the pattern paused, then deleted) is reported by a refresh and repaired by the update", async () => {
+    expect((await on(follower, "POST", "/logs-a/_ccr/pause_follow")).status).toBe(200);
+    expect((await on(follower, "POST", "/logs-b/_ccr/pause_follow")).status).toBe(200);
+    expect((await on(follower, "POST", "/logs-b/_ccr/resume_follow", { max_read_request_operation_count: 1000 })).status).toBe(200);
+    expect((await on(follower, "POST", "/_ccr/auto_follow/link/pause")).status).toBe(200);
+    const r = await link.read!("link", state);
+    expect([...r.props.pending].sort()).toEqual([
+      "resume logs-a: paused out of band (follows logs-a); resumed with the declared parameters",
+      "resume pattern link: paused out of band",
+      "retune logs-b: runs with other parameters than declared (max_read_request_operation_count 1000 -> 5120); pause and resume with the declared ones",
+    ]);
+    expect(r.props.health.patternActive).toBe(false);
+    expect((await link.diff!("link", r.props, await checked())).changes).toBe(true);
+    const mark = leaderProxy.mark();
+    state = (await link.update!("link", r.props, await checked())).outs;
+    const info = await followerInfo();
+    expect(info["logs-a"]?.status).toBe("active");
+    expect(info["logs-b"]?.parameters?.max_read_request_operation_count).toBe(5120);
+    expect((await on(follower, "GET", "/_ccr/auto_follow/link")).body.patterns[0].pattern.active).toBe(true);
+    await on(leader, "PUT", "/logs-a/_doc/after-resume?refresh=true", { n: 9 });
+    await until(() => on(follower, "GET", "/logs-a/_doc/after-resume"), (x) => x.status === 200, 30_000, "a document written after the resume replicates");
+
+    // The pattern deleted out of band: put back, and a leader index made while it was gone is followed.
+    expect((await on(follower, "DELETE", "/_ccr/auto_follow/link")).status).toBe(200);
+    await leaderIndex("logs-while-gone", 1);
+    const r2 = await link.read!("link", state);
+    expect(r2.props.pending).toEqual(["restore pattern link: deleted out of band; put it back as declared", "follow logs-while-gone as logs-while-gone"]);
+    state = (await link.update!("link", r2.props, await checked())).outs;
+    expect((await on(follower, "GET", "/_ccr/auto_follow/link")).status).toBe(200);
+    expect((await followers())["logs-while-gone"]).toBe("logs-while-gone");
+    const r3 = await link.read!("link", state);
+    expect(r3.props.pending).toEqual([]);
+    expect((await link.diff!("link", r3.props, await checked())).changes).toBe(false);
+    state = r3.props;
+    expect(leaderProxy.since(mark).filter((x) => x.method !== "GET").map((x) => `${x.method} ${x.path}`)).toEqual([]);
   });
 
   it("leader deleted → follower deleted (policy); leader recreated → follower recreated; follower deleted without unfollow → forget_follower and follow again", async () => {

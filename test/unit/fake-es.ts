@@ -232,6 +232,8 @@ export class FakeEs implements Transport {
       if (this.missingLeaders.has(expr)) return err(404, "index_not_found_exception", `no such index [${expr.split(":")[1]}]`);
       return { status: 200, body: { indices: [{ name: expr, attributes: ["open"] }], aliases: [], data_streams: [] } };
     }
+    const stream = this.dataStreams.get(expr);
+    if (stream) return { status: 200, body: { indices: [], aliases: [], data_streams: [{ name: expr, backing_indices: [...stream.indices], timestamp_field: "@timestamp" }] } };
     const i = this.indices.get(expr);
     if (!i) return err(404, "index_not_found_exception", `no such index [${expr}]`);
     const ds = [...this.dataStreams].find(([, d]) => d.indices.includes(expr))?.[0];
@@ -321,6 +323,11 @@ export class FakeEs implements Transport {
       delete idx.settings[FOLLOWING];
       return ok;
     }
+    // MetadataIndexStateService / MetadataDeleteIndexService: a data stream's write index (its last backing index) can
+    // be neither closed nor deleted on its own (only deleting the stream removes it), as the sandbox layer answers.
+    const streamOfWrite = [...this.dataStreams].find(([, d]) => d.indices[d.indices.length - 1] === name)?.[0];
+    if (api === "_close" && streamOfWrite) return err(400, "illegal_argument_exception", `cannot close the following data stream write indices [${name}]`);
+    if (!api && method === "DELETE" && streamOfWrite) return err(400, "illegal_argument_exception", `index [${name}] is the write index for data stream [${streamOfWrite}] and cannot be deleted`);
     if (api === "_close") { idx.open = false; idx.settings[VERIFIED_CLOSED] = "true"; return ok; }
     if (api === "_open") { idx.open = true; delete idx.settings[VERIFIED_CLOSED]; return ok; }
     if (api === "_settings" && method === "GET") {

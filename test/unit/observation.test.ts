@@ -153,11 +153,33 @@ describe("fatal followers: _ccr/info says active, the shard task has stopped", (
 });
 
 describe("promoting a follower that backs a data stream also promotes the data stream", () => {
-  it("pause, close, unfollow, open, then POST _data_stream/_promote/<name>", async () => {
+  it("the data stream's write index cannot be closed (so not unfollowed): pause, promote the stream, then stop and say to roll it over", async () => {
     await rc.create(remote);
     const backing = ".ds-logs-2099.01.01-000001";
     es.follow(backing, backing, "leader", { "index.hidden": "true" });
     es.dataStreams.set("logs", { indices: [backing], replicated: true });
+    const declared = { name: backing, remoteCluster: "leader", leaderIndex: backing, connection };
+    const c = await fi.create(declared);
+    es.requests = [];
+    const e = await fi.update!(backing, c.outs, { ...declared, status: "promoted" }).then(() => undefined, (x: Error) => x);
+    expect(e?.message).toMatch(/is the write index of data stream "logs", which Elasticsearch will not close.*POST \/logs\/_rollover.*then run up again/s);
+    expect(writes()).toEqual([`POST /${backing}/_ccr/pause_follow`, "POST /_data_stream/_promote/logs"]);
+    expect(es.dataStreams.get("logs")!.replicated).toBe(false);
+    // Once a rollover made another index the write index, the next up unfollows the old one.
+    es.indices.set(".ds-logs-2099.01.02-000002", { ...structuredClone(es.indices.get(backing)!), follower: undefined, uuid: "local-2" });
+    es.dataStreams.get("logs")!.indices.push(".ds-logs-2099.01.02-000002");
+    es.requests = [];
+    const p = await fi.update!(backing, c.outs, { ...declared, status: "promoted" });
+    expect(writes()).toEqual([`POST /${backing}/_close`, `POST /${backing}/_ccr/unfollow`, `POST /${backing}/_open`, "POST /_data_stream/_promote/logs"]);
+    expect(p.outs.status).toBe("promoted");
+  });
+
+  it("an older backing index: pause, close, unfollow, open, then POST _data_stream/_promote/<name>", async () => {
+    await rc.create(remote);
+    const backing = ".ds-logs-2099.01.01-000001";
+    es.follow(backing, backing, "leader", { "index.hidden": "true" });
+    es.follow(".ds-logs-2099.01.02-000002", ".ds-logs-2099.01.02-000002", "leader", { "index.hidden": "true" });
+    es.dataStreams.set("logs", { indices: [backing, ".ds-logs-2099.01.02-000002"], replicated: true });
     const declared = { name: backing, remoteCluster: "leader", leaderIndex: backing, connection };
     const c = await fi.create(declared);
     expect(c.outs.status).toBe("active");

@@ -2,7 +2,7 @@
 import { CheckFailure, Failures } from "../../core/check";
 import { DiffBuilder, DiffOutcome, jsonEqual } from "../../core/diff";
 import { checkAlias, followIndexPatternProblem, patternNameProblem } from "../../core/names";
-import { effectiveTuning, TUNING_KEYS } from "../../core/tuning";
+import { effectiveTuning, normalizeTuning, TUNING_KEYS } from "../../core/tuning";
 import { isUnknown } from "../../core/unknown";
 import { checkConnection, connectionFingerprint } from "../../client/connection";
 import { checkFollowSpec, normalizeFollowSpec } from "../../resources/follow-spec";
@@ -29,6 +29,7 @@ export function declarationOf(i: LinkFollowersInputs): LinkDeclaration {
     remoteCluster: i.remoteCluster, leaderIndexPatterns: i.leaderIndexPatterns, leaderIndexExclusionPatterns: i.leaderIndexExclusionPatterns ?? [],
     followIndexPattern: i.followIndexPattern, includeHidden: i.includeHidden ?? false, includeDotPrefixed: i.includeDotPrefixed ?? false,
     onLeaderDeleted: i.onLeaderDeleted ?? "leave", onNoLongerMatching: i.onNoLongerMatching ?? "leave",
+    tuning: normalizeTuning(i as unknown as Record<string, unknown>),
   };
 }
 

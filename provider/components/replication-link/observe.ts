@@ -2,6 +2,7 @@
  * Parsing of what the link reads (pure) and health from the same reads. No I/O here; reader.ts sends the requests.
  */
 import type { CcrStats, FollowInfoEntry, IndexMeta } from "../../client/cluster";
+import { tuningFromWire } from "../../core/tuning";
 import { recentErrorsFor } from "../../resources/auto-follow-pattern/plan";
 import { securityModel as remoteSecurityModel } from "../../resources/remote-cluster/plan";
 import type { FollowerHealth, FollowerInfo, LeaderIndexInfo, LinkedFollower, LinkHealth } from "./types";
@@ -39,6 +40,7 @@ export function parseLeaderListing(resolve: unknown, settings: unknown): LeaderI
  */
 export function parseFollowers(
   info: FollowInfoEntry[], indices: Record<string, IndexMeta>, stats: CcrStats, leaderUuids: ReadonlyMap<string, string> = new Map(),
+  restoring: ReadonlySet<string> = new Set(),
 ): { followers: FollowerInfo[]; regularIndexes: string[] } {
   const byName = new Map(info.map((e) => [e.follower_index, e]));
   const statsByName = new Map((stats.follow_stats?.indices ?? []).map((s) => [s.index, s]));
@@ -56,17 +58,33 @@ export function parseFollowers(
     const fatalErrors = (statsByName.get(name)?.shards ?? []).filter((s) => s.fatal_exception)
       .map((s) => `shard ${s.shard_id}: ${s.fatal_exception!.type}: ${s.fatal_exception!.reason}`);
     const uuid = meta?.settings?.["index.uuid"];
+    const status = fatalErrors.length ? "failed" : e?.status ?? (statsByName.has(name) ? "active" : "paused");
     followers.push({
       name,
       ...(typeof uuid === "string" ? { uuid } : {}),
       remoteCluster: e?.remote_cluster ?? "",
       leaderIndex: e?.leader_index ?? "",
       ...(leaderUuids.has(name) ? { leaderUuid: leaderUuids.get(name) } : {}),
-      status: fatalErrors.length ? "failed" : e?.status ?? (statsByName.has(name) ? "active" : "paused"),
+      status,
       fatalErrors,
+      ...(status === "paused" && restoring.has(name) ? { restoring: true } : {}),
+      ...(status === "active" && e?.parameters ? { tuning: tuningFromWire(e.parameters) } : {}),
     });
   }
   return { followers, regularIndexes };
+}
+
+/**
+ * Indexes with a CCR restore running, from `GET _recovery?active_only=true`: PUT follow creates the follower by a
+ * snapshot restore from the repository `_ccr_<remote alias>` (CcrRepository), so its shards recover with type
+ * SNAPSHOT from that repository until the restore ends and following starts.
+ */
+export function ccrRestoringIndexes(recovery: unknown): Set<string> {
+  const out = new Set<string>();
+  for (const [name, v] of Object.entries((recovery ?? {}) as Record<string, { shards?: Array<{ type?: string; source?: { repository?: string } }> }>)) {
+    if ((v?.shards ?? []).some((s) => s.type === "SNAPSHOT" && String(s.source?.repository ?? "").startsWith("_ccr_"))) out.add(name);
+  }
+  return out;
 }
 
 interface ShardStatsRaw {

@@ -7,6 +7,7 @@
  * (not a system one) does. Elasticsearch does not skip hidden or dot-prefixed indexes; the link does, unless asked,
  * by adding ".*" to the pattern's exclusions (a backing index `.ds-x-…` still matches through its stream `x`).
  */
+import { tuningDifferences } from "../../core/tuning";
 import type { FollowerInfo, LeaderIndexInfo, LinkDeclaration, LinkedFollower, ReleasePolicy } from "./types";
 
 export const LEADER_INDEX = "{{leader_index}}";
@@ -89,6 +90,12 @@ export interface LinkWorld {
   recorded: LinkedFollower[];
   /** The declaration of the previous `up`, to recognise followers that matched it. */
   previous?: LinkDeclaration;
+  /**
+   * The link's auto-follow pattern as the follower cluster has it: null when absent, undefined when not to be judged
+   * (planning in the program, where the link may not exist yet, or right after the link's own PUT).
+   */
+  pattern?: { name: string; active: boolean } | null;
+  patternName?: string;
 }
 
 export type LinkAction =
@@ -96,6 +103,9 @@ export type LinkAction =
   | { do: "adopt"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string }
   | { do: "keep"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string; note?: string }
   | { do: "repair"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string; why: string }
+  | { do: "resume"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string }
+  | { do: "retune"; follower: string; leaderIndex: string; leaderUuid: string; followerUuid?: string; why: string }
+  | { do: "pattern"; name: string; change: "put" | "resume" }
   | { do: "recreate"; follower: string; leaderIndex: string; leaderUuid: string; oldLeaderUuid?: string; dataStreamName?: string }
   | { do: "release"; follower: string; leaderIndex: string; policy: ReleasePolicy; why: "leader deleted" | "no longer matches" }
   | { do: "forget"; follower: string; followerUuid: string; leaderIndex: string; leaderUuid: string }
@@ -128,6 +138,10 @@ function owns(d: LinkDeclaration, prev: LinkDeclaration | undefined, recorded: M
 export function planLink(d: LinkDeclaration, w: LinkWorld): LinkPlan {
   const actions: LinkAction[] = [];
   const refusedLeaders: string[] = [];
+  // The pattern made by the link, deleted or paused out of band: the next up puts it back (the PUT records the
+  // existing matches as followed, and the listing after it follows what it missed) or resumes it.
+  if (w.pattern === null && w.patternName) actions.push({ do: "pattern", name: w.patternName, change: "put" });
+  else if (w.pattern && !w.pattern.active) actions.push({ do: "pattern", name: w.pattern.name, change: "resume" });
   const recorded = new Map(w.recorded.map((r) => [r.name, r]));
   const followers = new Map(w.followers.map((f) => [f.name, f]));
   const regular = new Set(w.regularIndexes);
@@ -153,9 +167,16 @@ export function planLink(d: LinkDeclaration, w: LinkWorld): LinkPlan {
           // Its shard tasks stopped with a fatal error while its leader (same UUID) is there: recreated from it the
           // documented way (FollowerIndex's repair: pause, close, PUT follow under the same name).
           actions.push({ do: "repair", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, why: f.fatalErrors[0] ?? "fatal error" });
+        } else if (f.status === "paused" && !f.restoring && l.open) {
+          // Paused out of band (not by a restore still running: that one starts following by itself when it ends).
+          // The link declares its followers active, so it resumes them with the declared parameters.
+          actions.push({ do: "resume", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid });
+        } else if (f.status === "active" && f.tuning && d.tuning && tuningDifferences(f.tuning, d.tuning as Record<string, unknown>).length) {
+          // Its parameters were changed out of band (pause + resume with others), or the declaration changed them.
+          actions.push({ do: "retune", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, why: tuningDifferences(f.tuning, d.tuning as Record<string, unknown>).join(", ") });
         } else {
           actions.push(recorded.has(f.name)
-            ? { do: "keep", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid }
+            ? { do: "keep", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, ...(f.restoring ? { note: "restoring from the leader" } : {}) }
             : { do: "adopt", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid });
         }
       } else if (f.remoteCluster === d.remoteCluster && f.leaderIndex === l.name && owns(d, w.previous, recorded, f)) {
@@ -234,7 +255,7 @@ export function versionRefusalProblem(line: string): string | undefined {
 /** Actions that write to a cluster or change what the link records. Reports (keep, refuse, wait, leave …) do not. */
 export function isChange(a: LinkAction): boolean {
   switch (a.do) {
-    case "follow": case "adopt": case "recreate": case "repair": case "forget": case "drop": return true;
+    case "follow": case "adopt": case "recreate": case "repair": case "forget": case "drop": case "resume": case "retune": case "pattern": return true;
     case "release": return a.policy !== "leave";
     default: return false;
   }
@@ -248,6 +269,9 @@ export function describe(a: LinkAction): string {
     case "keep": return `keep ${a.follower}${a.note ? ` (${a.note})` : ""}`;
     case "recreate": return `recreate ${a.follower}: leader ${a.leaderIndex} was recreated (uuid ${a.oldLeaderUuid ?? "?"} -> ${a.leaderUuid})`;
     case "repair": return `repair ${a.follower}: replication stopped (${a.why}); recreate it from leader ${a.leaderIndex} (pause, close, follow again)`;
+    case "resume": return `resume ${a.follower}: paused out of band (follows ${a.leaderIndex}); resumed with the declared parameters`;
+    case "retune": return `retune ${a.follower}: runs with other parameters than declared (${a.why}); pause and resume with the declared ones`;
+    case "pattern": return a.change === "put" ? `restore pattern ${a.name}: deleted out of band; put it back as declared` : `resume pattern ${a.name}: paused out of band`;
     case "release": return a.policy === "leave" ? `leave ${a.follower}: ${a.why} (${a.leaderIndex}); reported only`
       : `${a.policy === "delete" ? "delete" : "promote"} ${a.follower}: ${a.why} (${a.leaderIndex})`;
     case "forget": return `forget_follower on leader ${a.leaderIndex} for removed follower ${a.follower} (uuid ${a.followerUuid})`;
@@ -269,7 +293,7 @@ export function recordedAfter(p: LinkPlan, before: LinkedFollower[]): LinkedFoll
   const prev = new Map(before.map((r) => [r.name, r]));
   const out: LinkedFollower[] = [];
   for (const a of p.actions) {
-    if (a.do === "keep" || a.do === "repair") out.push({ ...prev.get(a.follower), name: a.follower, uuid: a.followerUuid ?? prev.get(a.follower)?.uuid, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, origin: prev.get(a.follower)?.origin ?? "auto" });
+    if (a.do === "keep" || a.do === "repair" || a.do === "resume" || a.do === "retune") out.push({ ...prev.get(a.follower), name: a.follower, uuid: a.followerUuid ?? prev.get(a.follower)?.uuid, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, origin: prev.get(a.follower)?.origin ?? "auto" });
     else if (a.do === "adopt") out.push({ name: a.follower, uuid: a.followerUuid, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, origin: before.length ? "auto" : "adopted" });
     else if (a.do === "follow") out.push({ name: a.follower, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, ...(a.dataStreamName ? { dataStreamName: a.dataStreamName } : {}), origin: "bootstrap" });
     else if (a.do === "recreate") out.push({ name: a.follower, leaderIndex: a.leaderIndex, leaderUuid: a.leaderUuid, ...(a.dataStreamName ? { dataStreamName: a.dataStreamName } : {}), origin: "recreated" });

@@ -99,6 +99,12 @@ async function execute(d: LinkFollowersInputs, c: ReturnType<typeof clusters>, p
         case "follow":
           await followOne(a.follower, a.leaderIndex, a.leaderUuid, a.dataStreamName);
           break;
+        case "resume":
+        case "retune":
+          // FollowerIndex's create path adopts the follower (same leader) and plans resume, or pause + resume, with
+          // the declared parameters, under its safe-write rules (a resume whose answer was lost is re-planned).
+          await createFollower(followerInputs(d, a.follower, a.leaderIndex, undefined, d.deletePolicy), slots);
+          break;
         case "repair":
           // FollowerIndex's create path finds the failed follower of the declared leader and plans its recreate
           // (checking through the remote that the leader index is there first).
@@ -292,10 +298,14 @@ async function read(id: string, p: Partial<LinkFollowersOutputs>): Promise<pulum
   } catch {
     leaders = undefined;
   }
-  const plan = planLink(declarationOf(d), { leaders, ...side, recorded: p.followers ?? [] });
+  const installed = side.patterns.find((x) => x.name === d.patternName);
+  const plan = planLink(declarationOf(d), {
+    leaders, ...side, recorded: p.followers ?? [],
+    pattern: installed ? { name: d.patternName, active: installed.pattern.active !== false } : null, patternName: d.patternName,
+  });
   // A refresh records what exists (adoptions, followers the pattern made) and reports what the next up will do.
   const existing = new Set(side.followers.map((f) => f.name));
-  const followers = leaders ? recordedAfter({ ...plan, actions: plan.actions.filter((a) => a.do === "keep" || a.do === "adopt" || a.do === "repair" || (a.do === "release" && a.policy === "leave")) }, p.followers ?? [])
+  const followers = leaders ? recordedAfter({ ...plan, actions: plan.actions.filter((a) => a.do === "keep" || a.do === "adopt" || a.do === "repair" || a.do === "resume" || a.do === "retune" || (a.do === "release" && a.policy === "leave")) }, p.followers ?? [])
     .filter((r) => existing.has(r.name)) : (p.followers ?? []);
   // Followers whose record is kept for forget_follower (deleted on the follower side) stay recorded until handled.
   const carried = (p.followers ?? []).filter((r) => !existing.has(r.name) && !followers.some((f) => f.name === r.name));

@@ -2,7 +2,7 @@
 import type { Cluster } from "../../client/cluster";
 import type { CcrStats } from "../../client/cluster";
 import { isFollowerIndex } from "../../core/index-meta";
-import { parseFollowers, parseLeaderListing } from "./observe";
+import { ccrRestoringIndexes, parseFollowers, parseLeaderListing } from "./observe";
 import type { FollowerDataStream } from "./plan";
 import type { FollowerInfo, LeaderIndexInfo } from "./types";
 
@@ -33,17 +33,28 @@ export async function observeFollowerSide(
   const [info, indices, stats, remoteInfo, patterns] = await Promise.all([
     follower.followInfo.get(), follower.indices.get(), follower.ccrStats.get(), follower.remoteInfo.get(), follower.autoFollowPatterns.get(),
   ]);
+  // A paused follower may only be restoring (no shard-follow tasks yet): the active recoveries tell, read only when
+  // some follower reads paused, so a steady-state refresh sends no extra request.
+  const first = parseFollowers(info, indices, stats);
+  const restoring = first.followers.some((f) => f.status === "paused") ? await restoringIndexes(follower) : new Set<string>();
   // Leader UUIDs tell the link's followers of a recreated leader from current ones. They live only in the CCR
   // metadata (one batched request, chunked by URL length), so a recorded one is reused while the follower's own
   // index UUID is unchanged (a follower is never re-pointed in place): a steady-state refresh reads none.
-  if (opts.leaderUuids === false) return { ...parseFollowers(info, indices, stats), stats, remoteInfo, patterns };
+  if (opts.leaderUuids === false) return { ...parseFollowers(info, indices, stats, new Map(), restoring), stats, remoteInfo, patterns };
   const reuse = new Map(known.filter((k) => k.uuid).map((k) => [k.name, k]));
-  const got = await Promise.all(parseFollowers(info, indices, stats).followers.map(async (f) => {
+  const got = await Promise.all(first.followers.map(async (f) => {
     const k = reuse.get(f.name);
     return [f.name, k && f.uuid && k.uuid === f.uuid ? k.leaderUuid : await follower.leaderUuids.get(f.name)] as const;
   }));
   const uuids = new Map(got.filter((x): x is readonly [string, string] => typeof x[1] === "string"));
-  return { ...parseFollowers(info, indices, stats, uuids), stats, remoteInfo, patterns };
+  return { ...parseFollowers(info, indices, stats, uuids, restoring), stats, remoteInfo, patterns };
+}
+
+/** The indexes whose CCR restore is still running (one request, only the fields needed). */
+async function restoringIndexes(follower: Cluster): Promise<Set<string>> {
+  const r = await follower.call({ resource: "ReplicationLink", action: "read the running restores" },
+    { method: "GET", path: "/_recovery", query: { active_only: "true", filter_path: "*.shards.type,*.shards.source.repository" } });
+  return ccrRestoringIndexes(r.body);
 }
 
 /**

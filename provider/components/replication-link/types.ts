@@ -30,6 +30,13 @@ export interface FollowerInfo {
   /** "failed": the shard-follow tasks stopped with a fatal error although `_ccr/info` says active. */
   status: "active" | "paused" | "failed";
   fatalErrors: string[];
+  /**
+   * Paused only because its restore from the leader is still running (an active CCR snapshot recovery): PUT follow
+   * starts the shard-follow tasks when the restore ends, so it must not be resumed as if paused out of band.
+   */
+  restoring?: boolean;
+  /** The parameters an active follower runs with (`_ccr/info`), normalised. */
+  tuning?: TuningInputs;
 }
 
 /** The link's declaration, resolved (defaults filled). */
@@ -47,6 +54,8 @@ export interface LinkDeclaration {
   onLeaderDeleted: ReleasePolicy;
   /** The leader still exists but no longer matches the declaration (patterns narrowed, exclusion added). */
   onNoLongerMatching: ReleasePolicy;
+  /** The declared tuning (unset: Elasticsearch's defaults); followers running otherwise are retuned. */
+  tuning?: TuningInputs;
 }
 
 /** A follower the link has made or taken over, as recorded in its state. */

@@ -173,6 +173,8 @@ export type FollowerObserved =
     indexUuid?: string;
     /** The data stream this follower is a backing index of, when known (read only when promoting). */
     dataStream?: string;
+    /** This follower is that data stream's write index (its last backing index). */
+    dataStreamWriteIndex?: boolean;
     /** Shards whose shard-follow task stopped with a fatal error (`_ccr/stats`); `status` still says "active". */
     fatal?: Array<{ shard: number; type?: string; reason?: string }>;
   }
@@ -238,7 +240,9 @@ export type FollowerOp =
   | { op: "unfollow" }
   | { op: "open" }
   | { op: "promoteDataStream"; dataStream: string }
-  | { op: "deleteIndex" };
+  | { op: "deleteIndex" }
+  /** Ends the plan with an error after the steps before it: the rest needs something done outside Pulumi first. */
+  | { op: "stop"; what: string; fix: string };
 
 /** A desired state that cannot be reached from what is on the cluster; the message says what to do. */
 export class PlanRefusal extends Error {
@@ -322,6 +326,20 @@ export function planFollower(obs: FollowerObserved, desired: FollowerIndexInputs
   }
   const delta = settingsDelta(obs.settings, desired.settings as FlatSettings, previouslyDeclaredSettings);
   const hasDelta = Object.keys(delta).length > 0;
+  if (want === "promoted" && obs.dataStream && obs.dataStreamWriteIndex) {
+    // Elasticsearch refuses to close a data stream's write index (MetadataIndexStateService: "cannot close the
+    // following data stream write indices"), and unfollow needs a closed index. Elastic's failover for data streams
+    // promotes the stream and rolls it over; the rollover needs an index template for the stream on this cluster,
+    // which is the user's. So: stop replicating, promote the stream, and say what to do; the next up unfollows this
+    // index once the rollover made another index the write index.
+    if (status === "active") ops.push({ op: "pause" });
+    ops.push({ op: "promoteDataStream", dataStream: obs.dataStream }, {
+      op: "stop",
+      what: `"${desired.name}" is the write index of data stream "${obs.dataStream}", which Elasticsearch will not close, so it cannot be unfollowed yet; replication is paused and the data stream promoted`,
+      fix: `roll the data stream over on the follower cluster (POST /${obs.dataStream}/_rollover; it needs an index template matching "${obs.dataStream}" there), then run up again to unfollow "${desired.name}"`,
+    });
+    return ops;
+  }
   if (want === "promoted") {
     if (status === "active") ops.push({ op: "pause" });
     if (obs.open) ops.push({ op: "close" });

@@ -177,6 +177,8 @@ async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerO
       case "open":
         await cluster.call({ resource, action: "open the index" }, { method: "POST", path: `/${idx}/_open` });
         break;
+      case "stop":
+        throw stateError(cluster.ctx({ resource, action: "promote" }), op.what, op.fix);
       case "promoteDataStream":
         await cluster.call({ resource, action: `promote data stream "${op.dataStream}"` },
           { method: "POST", path: `/_data_stream/_promote/${encodeURIComponent(op.dataStream)}` });
@@ -266,12 +268,18 @@ async function checkLeader(cluster: Cluster, d: FollowerIndexInputs, alias: stri
   return names.includes(expr) || names.includes(leader) ? { exists: true } : { exists: false };
 }
 
-/** The data stream an index backs (`GET _resolve/index/<name>`), read only when a follower is promoted. */
-async function dataStreamOf(cluster: Cluster, d: FollowerIndexInputs): Promise<string | undefined> {
-  const r = await cluster.call({ resource: label(KIND, d.name), action: "read data stream membership" },
-    { method: "GET", path: `/_resolve/index/${encodeURIComponent(d.name)}`, query: { expand_wildcards: "all" } }, [404]);
+/**
+ * The data stream an index backs (`GET _resolve/index/<name>`) and whether it is the stream's write index (the last of
+ * the stream's backing indexes in `GET _resolve/index/<stream>`), read only when a follower is promoted.
+ */
+async function dataStreamOf(cluster: Cluster, d: FollowerIndexInputs): Promise<{ name: string; writeIndex: boolean } | undefined> {
+  const ctx = { resource: label(KIND, d.name), action: "read data stream membership" };
+  const r = await cluster.call(ctx, { method: "GET", path: `/_resolve/index/${encodeURIComponent(d.name)}`, query: { expand_wildcards: "all" } }, [404]);
   const entry = ((r.body as { indices?: Array<{ name?: string; data_stream?: string }> })?.indices ?? []).find((i) => i.name === d.name);
-  return typeof entry?.data_stream === "string" ? entry.data_stream : undefined;
+  if (typeof entry?.data_stream !== "string") return undefined;
+  const s = await cluster.call(ctx, { method: "GET", path: `/_resolve/index/${encodeURIComponent(entry.data_stream)}`, query: { expand_wildcards: "all" } }, [404]);
+  const backing = ((s.body as { data_streams?: Array<{ name?: string; backing_indices?: string[] }> })?.data_streams ?? []).find((x) => x.name === entry.data_stream)?.backing_indices ?? [];
+  return { name: entry.data_stream, writeIndex: backing[backing.length - 1] === d.name };
 }
 
 async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | undefined, slots?: Slots): Promise<FollowerIndexOutputs> {
@@ -300,7 +308,10 @@ async function converge(d: FollowerIndexInputs, olds: FollowerIndexOutputs | und
       // A failed follower is recreated only when its leader index is there; promotion also promotes a data stream.
       const leader = obs.kind === "follower" && isFailed(obs) && (d.status ?? "active") === "active"
         ? await checkLeader(cluster, d, obs.remoteCluster, obs.leaderIndex) : undefined;
-      if (obs.kind === "follower" && d.status === "promoted") obs.dataStream = await dataStreamOf(cluster, d);
+      if (obs.kind === "follower" && d.status === "promoted") {
+        const ds = await dataStreamOf(cluster, d);
+        if (ds) Object.assign(obs, { dataStream: ds.name, dataStreamWriteIndex: ds.writeIndex });
+      }
       let ops: FollowerOp[];
       try {
         ops = planAfterUnknownOutcome(obs, d, lost, previouslyDeclaredSettings, leader);

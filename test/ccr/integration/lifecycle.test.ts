@@ -73,6 +73,11 @@ describe("slow restores (restoreDelayMs)", () => {
     const info = await until(() => call(p.follower, "GET", "/slow-f1/_ccr/info"), (x) => x.body?.follower_indices?.length === 1, 5_000, "follower recorded");
     expect(info.body).toEqual({ follower_indices: [{ follower_index: "slow-f1", remote_cluster: "leader", leader_index: "slow-l1", status: "paused" }] });
     expect((await call(p.follower, "GET", "/slow-f1/_ccr/stats")).status).toBe(404);
+    // The restore shows in the recovery API as Elasticsearch shows a CCR restore: a SNAPSHOT recovery of the primary
+    // from the repository _ccr_<alias> (CcrRepository), whole-cluster and index-scoped, filter_path applied.
+    const rec = await call(p.follower, "GET", "/_recovery?active_only=true&filter_path=*.shards.type,*.shards.source.repository");
+    expect(rec.body["slow-f1"]).toEqual({ shards: [{ type: "SNAPSHOT", source: { repository: "_ccr_leader" } }] });
+    expect((await call(p.follower, "GET", "/slow-f1/_recovery")).body["slow-f1"].shards[0]).toMatchObject({ type: "SNAPSHOT", stage: "INDEX", primary: true, source: { index: "slow-l1", snapshot: "_latest_" } });
     const second = await follow("slow-f1", "slow-l1");
     expect(Date.now() - t0).toBeLessThan(SLOW_MS);
     const reason = OPEN_INDEX_REASON("slow-f1");
@@ -81,6 +86,7 @@ describe("slow restores (restoreDelayMs)", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(SLOW_MS);
     expect(done.body.follower_indices[0].parameters).toBeDefined();
     expect(Object.keys(await docs(p.follower, "slow-f1")).sort()).toEqual(["0", "1", "2"]);
+    expect((await call(p.follower, "GET", "/_recovery?active_only=true")).body["slow-f1"]).toBeUndefined();
   });
 
   it("wait_for_active_shards=1 answers only after the restore, with everything acknowledged", async () => {
