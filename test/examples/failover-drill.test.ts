@@ -1,6 +1,11 @@
 /**
  * Example (c), examples/failover-drill, through the REAL `pulumi` CLI and Node.js language host, on one stack driven
- * through the drill its README walks: preview → up → refresh (no changes) → the leader's node SIGKILLed during a
+ * through the drill its README walks: preview → up → refresh (no changes) → up --expect-no-changes → drift made out
+ * of band on the clusters (a follower paused, a link's pattern paused, the other link's pattern deleted, a follower
+ * retuned, a remote alias removed, a leader index deleted) → `pulumi preview --refresh` and the package's drift
+ * command name each drifted thing → `pulumi up` (Pulumi.yaml `refresh: always`) repairs what the program declares and
+ * leaves the followers of the deleted leader as the link's default `onLeaderDeleted: "leave"` says → refresh (no
+ * changes) → the leader's node SIGKILLed during a
  * burst of writes → unplanned failover by config (refused until the dead cluster is declared `unavailable`; the
  * reported possible loss is exactly what the new leader is missing) → the old leader restarted on its data: its
  * indexes, which hold writes the others never saw, are kept until declared (`failbackDiscard`; the preview names each
@@ -9,7 +14,8 @@
  * lost) → destroy (no follower, pattern or remote setting left on any cluster; every cluster's data kept).
  *
  * Three real nodes of CCR_ES_VERSION, each behind the sandbox's EMULATED `_ccr` front and a recording proxy: every
- * request the provider sends is recorded, and no preview (nor the refresh) may send one that writes.
+ * request the provider sends is recorded, and no preview (nor a refresh, nor the drift command) may send one that
+ * writes. The drift itself is made on the fronts directly (not through the proxies).
  * test/components/topology.cli.test.ts drives the top-level program through a planned switchover primary → replica1
  * and back (with the engine's step order); that is not repeated here.
  */
@@ -18,19 +24,26 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineEnv, OfflineEnv } from "../../sandbox/pulumi/engine";
-import { PulumiProject } from "../../sandbox/pulumi/project";
+import { EngineStep, OperationResult, PulumiProject } from "../../sandbox/pulumi/project";
 import { repoRoot } from "../../sandbox/paths";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
 import { documents } from "../support/documents";
 import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
-import { timerInto } from "../support/until";
+import { runDriftCommand } from "../support/drift-command";
+import { timerInto, until } from "../support/until";
 
 const EXAMPLE = path.join(repoRoot(), "examples", "failover-drill");
 const RUN = `${process.pid}${Date.now().toString(36)}`;
 const NAMES = ["primary", "replica1", "replica2"] as const;
 type Name = (typeof NAMES)[number];
 const INDEXES = ["issues", "pull-requests"] as const;
+const REPLICAS = ["replica1", "replica2"] as const;
+/** A leader index that matches the patterns and is deleted on the primary by the drift step (its followers stay). */
+const GONE = "issues-gone";
+const T = "pulumi-nodejs:dynamic/elasticsearch-ccr:";
+/** The links' auto-follow patterns (and ReplicationLinkFollowers resources): `<topology>-<leader>-<cluster>`. */
+const PATTERN = { replica1: "drill-primary-replica1", replica2: "drill-primary-replica2" } as const;
 
 let c: Record<Name, TestCluster>;
 const proxies = {} as Record<Name, RecordingProxy>;
@@ -69,6 +82,31 @@ function inOrder(text: string, patterns: RegExp[]): void {
   expect([...at].sort((a, b) => a - b)).toEqual(at);
 }
 
+/** `op Type::name` of the steps that change something (not same, not the refresh reads, not the stack's), sorted. */
+const changesOf = (r: OperationResult): string[] =>
+  r.steps.filter((s) => !["same", "refresh", "read"].includes(s.op) && !s.type.startsWith("pulumi:"))
+    .map((s) => `${s.op} ${s.type.replace(T, "")}::${s.urn.split("::").pop()}`).sort();
+/** The step of one resource (by its type's last segment and name). */
+const stepOf = (r: OperationResult, type: string, name: string): EngineStep | undefined => r.steps.find((s) => s.urn.endsWith(`${type}::${name}`) && s.op !== "refresh");
+
+/** `_ccr/info` of one follower on `n` (undefined: not a follower). */
+async function followInfo(n: Name, index: string): Promise<{ status: string; parameters?: Record<string, unknown> } | undefined> {
+  const r = await on(n, "GET", `/${index}/_ccr/info`);
+  return r.status === 200 ? r.body.follower_indices?.find((f: { follower_index: string }) => f.follower_index === index) : undefined;
+}
+
+/** The link's auto-follow pattern on `n` (undefined: absent). */
+async function patternOn(n: (typeof REPLICAS)[number]): Promise<{ active: boolean; remote_cluster: string } | undefined> {
+  const r = await on(n, "GET", `/_ccr/auto_follow/${PATTERN[n]}`);
+  return r.status === 200 ? r.body.patterns[0].pattern : undefined;
+}
+
+/** `cluster.remote.<alias>.*` in the persistent settings of `n`. */
+async function remoteSettings(n: Name, alias: string): Promise<Record<string, unknown>> {
+  const r = await on(n, "GET", "/_cluster/settings?flat_settings=true");
+  return Object.fromEntries(Object.entries(r.body.persistent as Record<string, unknown>).filter(([k]) => k.startsWith(`cluster.remote.${alias}.`)));
+}
+
 const setConfig = (values: Record<string, string>) =>
   project.cli(["config", "set-all", ...Object.entries(values).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), "--stack", project.stack]);
 
@@ -87,6 +125,8 @@ beforeAll(async () => {
   }
   await bulk("primary", "issues", 0, 40);
   await bulk("primary", "pull-requests", 0, 20);
+  expect((await on("primary", "PUT", `/${GONE}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } })).status).toBe(200);
+  await bulk("primary", GONE, 0, 5);
 
   // The example as a user copies it: its own files, with this checkout's node_modules (the package is linked there by
   // scripts/setup.sh, so `pulumi-elasticsearch-ccr` and the program share one @pulumi/pulumi).
@@ -123,13 +163,120 @@ describe(`example c (failover drill on three clusters) through the real CLI on E
 
     const up = await timed("up", () => project.up({ skipPreview: true }));
     expect(up.changes).toEqual({ create: 13 });
-    for (const n of ["replica1", "replica2"] as const) expect(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary" });
+    for (const n of REPLICAS) expect(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary", [GONE]: "primary" });
     await sameEverywhere();
     const out = await project.outputs();
     expect(out).toMatchObject({ leader: "primary", upgradeOrder: ["replica1", "replica2", "primary"], violations: [] });
 
     const refresh = await readOnly("refresh --expect-no-changes", () => project.refresh({ expectNoChanges: true, skipPreview: true }));
     expect(refresh.changes).toEqual({ same: 13 });
+    // An up with nothing to do (its refresh included, Pulumi.yaml) writes nothing either.
+    const again = await readOnly("up --expect-no-changes", () => project.up({ expectNoChanges: true, skipPreview: true }));
+    expect(again.changes).toEqual({ same: 13 });
+  });
+
+  // The checks of each drifted thing are soft: a run reports every one that fails, not only the first.
+  it("drift made out of band: preview --refresh and the drift command name each drifted thing, and write nothing", async () => {
+    // Made directly on the clusters (their fronts, not the recording proxies), as an operator or an accident would.
+    // A leader index deleted on the primary: its followers' shard tasks stop (index_not_found, a fatal error).
+    expect((await on("primary", "DELETE", `/${GONE}`)).status).toBe(200);
+    for (const n of REPLICAS) {
+      await until(async () => JSON.stringify((await on(n, "GET", `/${GONE}/_ccr/stats`)).body), (b) => b.includes("fatal_exception"), 30_000, `${GONE} failed on ${n}`);
+    }
+    // replica1: a follower paused, the link's pattern paused.
+    expect((await on("replica1", "POST", "/issues/_ccr/pause_follow")).status).toBe(200);
+    expect((await on("replica1", "POST", `/_ccr/auto_follow/${PATTERN.replica1}/pause`)).status).toBe(200);
+    // replica2: the link's pattern deleted, a follower retuned (pause, then resume with other parameters).
+    expect((await on("replica2", "DELETE", `/_ccr/auto_follow/${PATTERN.replica2}`)).status).toBe(200);
+    expect((await on("replica2", "POST", "/pull-requests/_ccr/pause_follow")).status).toBe(200);
+    expect((await on("replica2", "POST", "/pull-requests/_ccr/resume_follow", { max_read_request_operation_count: 999 })).status).toBe(200);
+    // replica1: its remote alias for the primary removed (every key nulled in one request, as Elasticsearch requires).
+    const nulls = Object.fromEntries(Object.keys(await remoteSettings("replica1", "primary")).map((k) => [k, null]));
+    expect(Object.keys(nulls).length).toBeGreaterThan(0);
+    expect((await on("replica1", "PUT", "/_cluster/settings", { persistent: nulls })).status).toBe(200);
+    expect(await remoteSettings("replica1", "primary")).toEqual({});
+
+    const preview = await readOnly("preview --refresh (drift)", () => project.preview({ refresh: true }));
+    // The removed alias is created again; each link is updated to repair what drifted on its cluster; nothing else.
+    expect.soft(changesOf(preview)).toEqual([
+      "create RemoteCluster::drill-replica1-primary",
+      `update ReplicationLinkFollowers::${PATTERN.replica1}`,
+      `update ReplicationLinkFollowers::${PATTERN.replica2}`,
+    ]);
+    // What each link found pending, and the display (`--diff`) shows the same lines.
+    const pending = (n: (typeof REPLICAS)[number]) => [...((stepOf(preview, "ReplicationLinkFollowers", PATTERN[n])?.old?.outputs?.pending as string[] | undefined) ?? [])].sort();
+    expect.soft(pending("replica1")).toEqual([
+      expect.stringMatching(new RegExp(`^leave ${GONE}: leader deleted \\(${GONE}\\); reported only`)),
+      expect.stringMatching(/^resume issues: paused out of band/),
+      expect.stringMatching(new RegExp(`^resume pattern ${PATTERN.replica1}: paused out of band`)),
+    ]);
+    expect.soft(pending("replica2")).toEqual([
+      expect.stringMatching(new RegExp(`^leave ${GONE}: leader deleted \\(${GONE}\\); reported only`)),
+      expect.stringMatching(new RegExp(`^restore pattern ${PATTERN.replica2}: deleted out of band`)),
+      expect.stringMatching(/^retune pull-requests: runs with other parameters than declared \(max_read_request_operation_count 999 -> 20\)/),
+    ]);
+    const text = shown(preview);
+    for (const line of [...pending("replica1"), ...pending("replica2")]) expect.soft(text, line).toContain(line);
+
+    // The package's drift command (a refresh in preview mode, summarised): exit 1, one finding per drifted thing.
+    const r = await readOnly("drift command (drift)", () => runDriftCommand(project, ["--json"]));
+    expect(r.code, r.stderr.slice(-3000)).toBe(1);
+    const findings = (JSON.parse(r.stdout).findings as Array<{ kind: string; name: string; problem: string; detail: string }>)
+      .map((f) => `${f.kind} ${f.name}: ${f.problem}: ${f.detail}`).sort();
+    // The followers of the deleted leader, one per link: their tasks stopped with index_not_found.
+    const gone = findings.filter((f) => f.startsWith(`follower ${GONE}: `));
+    expect.soft(gone).toEqual(REPLICAS.map((n) => expect.stringMatching(new RegExp(`^follower ${GONE}: failed: .*no such index \\[${GONE}\\].* \\(follower of link ${PATTERN[n]}\\)$`))));
+    expect.soft(findings.filter((f) => !gone.includes(f))).toEqual([
+      "follower issues: paused: follower of link drill-primary-replica1 paused",
+      ...pending("replica1").map((p) => `link ${PATTERN.replica1}: changed: pending: ${p}`),
+      `link ${PATTERN.replica1}: disconnected: the link's remote alias is not connected`,
+      `link ${PATTERN.replica1}: paused: the link's auto-follow pattern is paused`,
+      ...pending("replica2").map((p) => `link ${PATTERN.replica2}: changed: pending: ${p}`),
+      `link ${PATTERN.replica2}: missing: the link's auto-follow pattern is not on the cluster`,
+      "remote primary: missing: deleted outside Pulumi (in the state, not on the cluster)",
+    ].sort());
+  });
+
+  it("pulumi up repairs the drift; the deleted leader's followers are left, as the link's default policy says", async () => {
+    // Pulumi.yaml `refresh: always`: a plain `up` reads the clusters first.
+    const up = await timed("up (repair)", () => project.up({ skipPreview: true }));
+    expect.soft(changesOf(up)).toEqual([
+      "create RemoteCluster::drill-replica1-primary",
+      `update ReplicationLinkFollowers::${PATTERN.replica1}`,
+      `update ReplicationLinkFollowers::${PATTERN.replica2}`,
+    ]);
+    // The paused follower is active again and the retuned one runs with the declared parameters (both declared by
+    // `maxReadRequestOperationCount: 20` in stack config).
+    for (const [n, index] of [["replica1", "issues"], ["replica2", "pull-requests"]] as const) {
+      expect.soft(await followInfo(n, index)).toMatchObject({ status: "active", parameters: { max_read_request_operation_count: 20 } });
+    }
+    // Both patterns are there and active, following the primary.
+    for (const n of REPLICAS) expect.soft(await patternOn(n)).toMatchObject({ active: true, remote_cluster: "primary" });
+    // The alias is back as declared, and connected.
+    expect.soft(await remoteSettings("replica1", "primary")).toMatchObject({ "cluster.remote.primary.seeds": [c.primary.node.transportAddress] });
+    expect.soft((await on("replica1", "GET", "/_remote/info")).body.primary).toMatchObject({ connected: true });
+    // onLeaderDeleted "leave" (the Topology's links do not set it): the followers of the deleted leader stay, with
+    // their documents, and the link keeps reporting them.
+    for (const n of REPLICAS) {
+      expect.soft(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary", [GONE]: "primary" });
+      expect.soft((await contents(n, GONE)).length).toBe(5);
+    }
+    // Documents written after the repair reach both replicas (the resumed and the retuned follower among them).
+    await bulk("primary", "issues", 100, 10);
+    await bulk("primary", "pull-requests", 100, 5);
+    await sameEverywhere();
+    // A refresh right after finds nothing to change.
+    const refresh = await readOnly("refresh --expect-no-changes (repaired)", () => project.refresh({ expectNoChanges: true, skipPreview: true }));
+    expect(refresh.changes).toEqual({ same: 13 });
+
+    // The operator acts on the report: the followers of the deleted leader are deleted by hand; the next up stops
+    // tracking them, and the topology is back to its two application indexes for the rest of the drill.
+    for (const n of REPLICAS) expect((await on(n, "DELETE", `/${GONE}`)).status).toBe(200);
+    const cleanup = await timed("up (after the leftovers were deleted)", () => project.up({ skipPreview: true }));
+    expect(changesOf(cleanup)).toEqual(REPLICAS.map((n) => `update ReplicationLinkFollowers::${PATTERN[n]}`));
+    for (const n of REPLICAS) expect(await followersOn(n)).toEqual({ issues: "primary", "pull-requests": "primary" });
+    // The leader's data was never touched by any of it.
+    expect((await Promise.all(INDEXES.map((i) => contents("primary", i)))).map((d) => d.length)).toEqual([acked.issues.size, acked["pull-requests"].size]);
   });
 
   it("unplanned failover: the leader's node dies; refused until declared down, then the loss reported is what is missing", async () => {
