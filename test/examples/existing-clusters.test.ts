@@ -19,14 +19,13 @@ import { OperationResult, PulumiProject } from "../../sandbox/pulumi/project";
 import { startLocalClusters, LocalCluster, stopAll } from "../../sandbox/local";
 import { esRequest } from "../../sandbox/es/http";
 import { createTlsMaterial, TlsMaterial } from "../../sandbox/es/tls";
-import { repoRoot } from "../../sandbox/paths";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
 import { until, timerInto } from "../support/until";
 import { runDriftCommand } from "../support/drift-command";
+import { exampleProject } from "../support/example-project";
 import { ApiKeyGateway, startApiKeyGateway } from "./api-key-gateway";
 
-const EXAMPLE = path.join(repoRoot(), "examples", "existing-clusters");
 const RUN = `${process.pid}${Date.now().toString(36)}`;
 const ALIAS = "leader";
 const PATTERN = "new-indexes";
@@ -103,16 +102,7 @@ beforeAll(async () => {
   }
   for (const [i, leaderIndex] of Object.values(FOLLOWERS).entries()) await writeLeaderIndex(leaderIndex, 10 + i);
 
-  // The example as a user copies it: its own files, with this checkout's node_modules (the package is linked there
-  // by scripts/setup.sh, so `pulumi-elasticsearch-ccr` and the program share one @pulumi/pulumi).
-  const dir = path.join(work, "existing-clusters");
-  fs.mkdirSync(dir);
-  for (const f of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(EXAMPLE, f), path.join(dir, f));
-  fs.symlinkSync(path.join(repoRoot(), "node_modules"), path.join(dir, "node_modules"));
-  // The repository type-checks the example (tsconfig.test.json); the language host only transpiles it, which saves
-  // seconds per program run.
-  project = new PulumiProject({ dir, env, stack: `a${RUN}`, extraEnv: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
-  await project.selectOrInit();
+  project = await exampleProject({ example: "existing-clusters", work, env, stack: `a${RUN}` });
   await timed("stack config", async () => {
     // Secrets one by one through stdin (never on a command line); the rest in one `config set-all`.
     for (const [k, v] of Object.entries({ followerUrl: gateways[0].url, followerApiKey: KEYS.follower, leaderUrl: gateways[1].url, leaderApiKey: KEYS.leader })) {

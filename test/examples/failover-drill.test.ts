@@ -4,8 +4,8 @@
  * of band on the clusters (a follower paused, a link's pattern paused, the other link's pattern deleted, a follower
  * retuned, a remote alias removed, a leader index deleted) → `pulumi preview --refresh` and the package's drift
  * command name each drifted thing → `pulumi up` (Pulumi.yaml `refresh: always`) repairs what the program declares and
- * leaves the followers of the deleted leader as the link's default `onLeaderDeleted: "leave"` says → refresh (no
- * changes) → the leader's node SIGKILLed during a
+ * leaves the deleted leader's followers, as the links' default `onLeaderDeleted: "leave"` says → refresh (no
+ * changes) → those followers deleted by hand, the next up stops tracking them → the leader's node SIGKILLed during a
  * burst of writes → unplanned failover by config (refused until the dead cluster is declared `unavailable`; the
  * reported possible loss is exactly what the new leader is missing) → the old leader restarted on its data: its
  * indexes, which hold writes the others never saw, are kept until declared (`failbackDiscard`; the preview names each
@@ -25,15 +25,14 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offlineEnv, OfflineEnv } from "../../sandbox/pulumi/engine";
 import { EngineStep, OperationResult, PulumiProject } from "../../sandbox/pulumi/project";
-import { repoRoot } from "../../sandbox/paths";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 import { startTestCluster, stopTestClusters, TestCluster } from "../support/clusters";
 import { documents } from "../support/documents";
+import { exampleProject } from "../support/example-project";
 import { RecordedRequest, RecordingProxy, startRecordingProxy } from "../support/recording-proxy";
 import { runDriftCommand } from "../support/drift-command";
 import { timerInto, until } from "../support/until";
 
-const EXAMPLE = path.join(repoRoot(), "examples", "failover-drill");
 const RUN = `${process.pid}${Date.now().toString(36)}`;
 const NAMES = ["primary", "replica1", "replica2"] as const;
 type Name = (typeof NAMES)[number];
@@ -128,16 +127,8 @@ beforeAll(async () => {
   expect((await on("primary", "PUT", `/${GONE}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } })).status).toBe(200);
   await bulk("primary", GONE, 0, 5);
 
-  // The example as a user copies it: its own files, with this checkout's node_modules (the package is linked there by
-  // scripts/setup.sh, so `pulumi-elasticsearch-ccr` and the program share one @pulumi/pulumi).
   work = fs.mkdtempSync(path.join(os.tmpdir(), "ccr-example-c-"));
-  const dir = path.join(work, "failover-drill");
-  fs.mkdirSync(dir);
-  for (const f of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(EXAMPLE, f), path.join(dir, f));
-  fs.symlinkSync(path.join(repoRoot(), "node_modules"), path.join(dir, "node_modules"));
-  // The repository type-checks the example (tsconfig.test.json); the language host only transpiles it.
-  project = new PulumiProject({ dir, env, stack: `c${RUN}`, extraEnv: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
-  await project.selectOrInit();
+  project = await exampleProject({ example: "failover-drill", work, env, stack: `c${RUN}` });
   await setConfig({
     clusters: JSON.stringify(Object.fromEntries(NAMES.map((n) => [n, { url: proxies[n].url, seeds: [c[n].node.transportAddress] }]))),
     leader: "primary",
