@@ -123,12 +123,12 @@ function linkFindings(name: string, before: Record<string, unknown>, now: Record
   for (const f of (now.followers as Array<{ name: string; origin?: string }> | undefined) ?? []) {
     if (!had.has(f.name)) out.push({ kind: "follower", name: f.name, problem: "unmanaged", detail: `found by refresh (${f.origin ?? "unknown origin"}), not yet in the stack's state` });
   }
-  const h = now.health as { remoteConnected?: boolean; patternActive?: boolean } | undefined;
+  const h = now.health as { remoteConnected?: boolean; patternActive?: boolean; patternPresent?: boolean } | undefined;
   const pending = (now.pending as string[] | undefined) ?? [];
   if (h && h.remoteConnected === false) out.push({ kind: "link", name, problem: "disconnected", detail: "the link's remote alias is not connected" });
-  // The link's health says only "not active" for a pattern that is paused or gone; its refresh plans putting a
-  // deleted one back (pending "restore pattern …", replication-link/plan.ts), which tells the two apart.
-  const patternGone = pending.some((p) => p.startsWith("restore pattern "));
+  // `patternPresent` tells a deleted pattern from a paused one; state written before it existed says only "not
+  // active", and there the refresh's plan to put a deleted one back (pending "restore pattern …") tells them apart.
+  const patternGone = h?.patternPresent === false || (h?.patternPresent === undefined && pending.some((p) => p.startsWith("restore pattern ")));
   if (h && h.patternActive === false) {
     out.push(patternGone ? { kind: "link", name, problem: "missing", detail: "the link's auto-follow pattern is not on the cluster" }
       : { kind: "link", name, problem: "paused", detail: "the link's auto-follow pattern is paused" });

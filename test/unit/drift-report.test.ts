@@ -120,6 +120,14 @@ describe("summarizeDrift", () => {
       { kind: "link", name: "app-primary-replica2", problem: "changed", detail: `pending: ${restore}` },
     ]);
   });
+
+  it("the link's health says whether its pattern is present (paused: present, not active)", () => {
+    const before = { followers: [], health: { remoteConnected: true, patternActive: true, patternPresent: true }, followerHealth: [], pending: [] };
+    const gone = { ...before, health: { remoteConnected: true, patternActive: false, patternPresent: false } };
+    const paused = { ...before, health: { remoteConnected: true, patternActive: false, patternPresent: true } };
+    expect(summarizeDrift([refresh("ReplicationLinkFollowers", "l", before, gone)], { lagThreshold: 10 }).findings.map((f) => f.problem)).toEqual(["missing"]);
+    expect(summarizeDrift([refresh("ReplicationLinkFollowers", "l", before, paused)], { lagThreshold: 10 }).findings.map((f) => f.problem)).toEqual(["paused"]);
+  });
 });
 
 describe("parseDriftArgs", () => {

@@ -87,10 +87,15 @@ describe("link observation and health", () => {
     const fh = followerHealth(rec, followers, stats as never);
     expect(fh[0]).toEqual({ name: "f1", leaderIndex: "l1", status: "active", lag: 6, shards: [{ shard: 0, lag: 6 }, { shard: 1, lag: 0 }], minutesSinceLastRead: 5, fatalErrors: [], readErrors: [] });
     expect(fh.map((f) => f.status)).toEqual(["active", "failed", "missing"]);
-    const h = linkHealth("leader", "link", true, { leader: { connected: true, cluster_credentials: "::es_redacted::" } },
+    const h = linkHealth("leader", "link", "active", { leader: { connected: true, cluster_credentials: "::es_redacted::" } },
       { auto_follow_stats: { recent_auto_follow_errors: [{ leader_index: "link:x", auto_follow_exception: { type: "t", reason: "r" } }, { leader_index: "other:y" }] } } as never, fh);
     expect(h).toMatchObject({ remoteConnected: true, securityModel: "api_key", followers: 3, failed: 2, maxLag: 6, autoFollowErrors: ["x: t: r"] });
     expect(h.summary).toBe("remote leader connected (api_key); pattern link active; 3 followers: 1 active, 0 paused, 2 failed; max lag 6 ops; 1 recent auto-follow errors");
+    // a pattern deleted out of band is told from a paused one
+    const gone = linkHealth("leader", "link", "missing", {}, {} as never, []);
+    expect(gone).toMatchObject({ patternActive: false, patternPresent: false });
+    expect(gone.summary).toMatch(/pattern link MISSING/);
+    expect(linkHealth("leader", "link", "paused", {}, {} as never, [])).toMatchObject({ patternActive: false, patternPresent: true });
   });
 });
 

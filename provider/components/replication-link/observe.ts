@@ -122,7 +122,8 @@ export function followerHealth(recorded: LinkedFollower[], followers: FollowerIn
   });
 }
 
-export function linkHealth(alias: string, patternName: string, patternActive: boolean, remoteInfo: Record<string, Record<string, unknown>>, stats: CcrStats, fh: FollowerHealth[]): LinkHealth {
+export function linkHealth(alias: string, patternName: string, pattern: "active" | "paused" | "missing", remoteInfo: Record<string, Record<string, unknown>>, stats: CcrStats, fh: FollowerHealth[]): LinkHealth {
+  const patternActive = pattern === "active";
   const r = remoteInfo[alias];
   const remoteConnected = r?.connected === true;
   // The same rule as RemoteCluster's output; "unknown" when `_remote/info` does not list the alias.
@@ -133,12 +134,12 @@ export function linkHealth(alias: string, patternName: string, patternActive: bo
   const autoFollowErrors = recentErrorsFor(patternName, stats);
   const parts = [
     `remote ${alias} ${remoteConnected ? "connected" : "NOT connected"} (${securityModel})`,
-    `pattern ${patternName} ${patternActive ? "active" : "PAUSED"}`,
+    `pattern ${patternName} ${pattern === "active" ? "active" : pattern === "paused" ? "PAUSED" : "MISSING"}`,
     `${fh.length} followers: ${fh.length - failed - paused} active, ${paused} paused, ${failed} failed`,
     `max lag ${maxLag} ops`,
   ];
   if (autoFollowErrors.length) parts.push(`${autoFollowErrors.length} recent auto-follow errors`);
-  return { remoteConnected, securityModel, patternActive, followers: fh.length, failed, paused, maxLag, autoFollowErrors, summary: parts.join("; ") };
+  return { remoteConnected, securityModel, patternActive, patternPresent: pattern !== "missing", followers: fh.length, failed, paused, maxLag, autoFollowErrors, summary: parts.join("; ") };
 }
 
 /**

@@ -174,7 +174,7 @@ async function outputsFrom(d: LinkFollowersInputs, side: FollowerSide, followers
   const recorded = followers.map((r) => ({ ...r, ...(uuids.get(r.name) ? { uuid: uuids.get(r.name) } : {}) }));
   return {
     ...d, followers: recorded, pending,
-    health: linkHealth(d.remoteCluster, d.patternName, pattern?.pattern.active === true, side.remoteInfo, side.stats, fh),
+    health: linkHealth(d.remoteCluster, d.patternName, !pattern ? "missing" : pattern.pattern.active === false ? "paused" : "active", side.remoteInfo, side.stats, fh),
     followerHealth: fh,
   };
 }

@@ -130,6 +130,8 @@ export interface LinkHealth {
   securityModel: "api_key" | "certificate" | "unknown";
   /** Whether the link's auto-follow pattern is active (not paused). */
   patternActive: boolean;
+  /** Whether the link's auto-follow pattern exists on the follower cluster (false: deleted out of band). */
+  patternPresent: boolean;
   /** Number of followers the link owns. */
   followers: number;
   /** Followers failed or missing. */
