@@ -13,6 +13,7 @@ import { setTransportFactory, resetClusters } from "../provider/client/cluster";
 import { nodeTransport, Transport } from "../provider/client/http";
 import { provider } from "../provider/dynamic";
 import { esRequest } from "../sandbox/es/http";
+import { namesInPath, RequestProfile } from "./lib/profile";
 import { dropFollowers, ensureLeaderIndexes, pool, startWorld, World } from "./lib/world";
 
 export interface LinkFigures {
@@ -35,6 +36,7 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
   let sent = 0;
   let bytes = 0;
   const byPath = new Map<string, number>();
+  const profile = new RequestProfile();
   setTransportFactory((c) => {
     const t = nodeTransport(c);
     return {
@@ -43,9 +45,14 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
         // Batched reads name many indexes in one path: count them under one key.
         const k = `${r.method} ${r.path.replace(/^\/bench-\d+(,bench-\d+)+\//, "/<names>/").replace(/^\/bench-\d+\//, "/<index>/").replace(/^\/bench-\d+$/, "/<index>").replace(/\/_cluster\/state\/metadata\/.+$/, "/_cluster/state/metadata/<names>")}`;
         byPath.set(k, (byPath.get(k) ?? 0) + 1);
+        const start = Date.now();
         return t.request(r).then((res) => {
           bytes += JSON.stringify(res.body ?? "").length;
+          profile.record({ key: k, start, end: Date.now(), status: res.status, names: namesInPath(r.path) });
           return res;
+        }, (e) => {
+          profile.record({ key: k, start, end: Date.now(), status: "failed", names: namesInPath(r.path) });
+          throw e;
         });
       },
       close: () => t.close(),
@@ -67,6 +74,7 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     sent = 0;
     bytes = 0;
     byPath.clear();
+    profile.mark();
     let t = Date.now();
     const created = await link.create!(inputs);
     const linkMs = Date.now() - t;
@@ -75,6 +83,8 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     const listingRequests = [...byPath].filter(([k]) => /_cat\/indices|_resolve\/index|_cluster\/state|GET \/bench-\*|_settings/.test(k) && !k.includes("<index>")).reduce((a, [, v]) => a + v, 0);
     const count = (created.outs.followers as unknown[]).length;
     log(`[link] create over ${n} pre-existing leader indexes: ${(linkMs / 1000).toFixed(1)} s, ${count} followers, ${linkRequests} requests, ${Math.round(bytes / Math.max(1, count))} bytes read per follower — ${[...byPath].map(([k, v]) => `${k} ×${v}`).join(", ")}`);
+    log(`[link] create @${n}, per request kind (time in flight summed over concurrent requests; window from the start of the create):`);
+    for (const l of profile.summary()) log(`[link]   ${l}`);
 
     sent = 0;
     bytes = 0;

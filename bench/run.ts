@@ -76,6 +76,9 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
     out.upS = (Date.now() - t) / 1000;
     out.upRequests = w.followerProxy.total() + w.leaderProxy.total();
     out.upBytesPerResource = Math.round(w.followerProxy.bytes() / (n + 2));
+    for (const [side, px] of [["follower", w.followerProxy], ["leader", w.leaderProxy]] as const) {
+      say(`ours @${n}: up's requests to the ${side}: ${[...px.counts()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${v}`).join(", ")}`);
+    }
     const fixed = await repeat("no-change up", RUNS, () => p.up({ skipPreview: true, refresh: false, expectNoChanges: true }));
     out.fixedS = fixed.medianS;
     say(`ours @${n}: up ${s2(out.upS)}, ${out.upRequests} requests (${(out.upRequests / (n + 2)).toFixed(1)}/resource, ${out.upBytesPerResource} B read/resource); engine fixed cost (no-change up) ${fmt(fixed)}`);
