@@ -13,7 +13,7 @@ import { setTransportFactory, resetClusters } from "../provider/client/cluster";
 import { nodeTransport, Transport } from "../provider/client/http";
 import { provider } from "../provider/dynamic";
 import { esRequest } from "../sandbox/es/http";
-import { namesInPath, RequestProfile } from "./lib/profile";
+import { namesInPath, RequestProfile, withLoopDelay } from "./lib/profile";
 import { dropFollowers, ensureLeaderIndexes, pool, startWorld, World } from "./lib/world";
 
 export interface LinkFigures {
@@ -76,7 +76,7 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     byPath.clear();
     profile.mark();
     let t = Date.now();
-    const created = await link.create!(inputs);
+    const { value: created, delay } = await withLoopDelay(() => link.create!(inputs));
     const linkMs = Date.now() - t;
     const linkRequests = sent;
     const bytesPerFollower = Math.round(bytes / Math.max(1, (created.outs.followers as unknown[]).length));
@@ -85,6 +85,7 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     log(`[link] create over ${n} pre-existing leader indexes: ${(linkMs / 1000).toFixed(1)} s, ${count} followers, ${linkRequests} requests, ${Math.round(bytes / Math.max(1, count))} bytes read per follower — ${[...byPath].map(([k, v]) => `${k} ×${v}`).join(", ")}`);
     log(`[link] create @${n}, per request kind (time in flight summed over concurrent requests; window from the start of the create):`);
     for (const l of profile.summary()) log(`[link]   ${l}`);
+    log(`[link] create @${n}: ${delay}`);
 
     sent = 0;
     bytes = 0;
@@ -100,8 +101,10 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     log(`[link] destroy (pattern, then ${count} followers deleted): ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // The direct script: the same follow calls, nothing else, at the same concurrency (8 in flight).
-    const direct = await directFollow(world, names, names);
-    log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${direct.toFixed(1)} s`);
+    world.followerProxy.reset();
+    const { value: direct, delay: directDelay } = await withLoopDelay(() => directFollow(world, names, names));
+    log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${direct.toFixed(1)} s; ${directDelay}`);
+    for (const l of world.followerProxy.profile.summary()) log(`[direct]   ${l}`);
     await dropFollowers(follower, "bench-");
     await provider("RemoteCluster").delete!("leader", { alias: "leader", connection: conn }).catch(() => undefined);
     return { indexes: n, linkSeconds: +(linkMs / 1000).toFixed(2), linkRequests, directSeconds: +direct.toFixed(2), ratio: +(linkMs / 1000 / direct).toFixed(2), refreshRequests, listingRequests, bytesPerFollower };

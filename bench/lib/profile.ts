@@ -56,3 +56,19 @@ export function namesInPath(p: string): number {
   const first = p.split("/")[1] ?? "";
   return !first || first.startsWith("_") ? 0 : first.split(",").length;
 }
+
+/**
+ * The event-loop delay of this process while `fn` runs (perf_hooks histogram, ms): the sandbox's `_ccr` fronts and
+ * their replication loops run in the benchmark's own process, so a busy loop here delays every request measured.
+ */
+export async function withLoopDelay<T>(fn: () => Promise<T>): Promise<{ value: T; delay: string }> {
+  const { monitorEventLoopDelay } = await import("node:perf_hooks");
+  const h = monitorEventLoopDelay({ resolution: 20 });
+  h.enable();
+  try {
+    const value = await fn();
+    return { value, delay: `event-loop delay of the benchmark process (fronts, replication loops, in-process provider): p50 ${(h.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms, max ${(h.max / 1e6).toFixed(0)} ms` };
+  } finally {
+    h.disable();
+  }
+}
