@@ -62,3 +62,37 @@ describe("emulated layer: reads during a follower's registration", () => {
     expect(answer.follower_indices.map((f) => [f.follower_index, f.status])).toEqual([["x", "paused"]]);
   });
 });
+
+describe("emulated layer: the follower check before `_ccr` requests", () => {
+  it("concurrent checks share one node read; a check asked for while one runs gets a fresh one after it", async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "ccr-verify-"));
+    dirs.push(stateDir);
+    let reads = 0;
+    let present = true;
+    let release!: () => void;
+    let gate = new Promise<void>((r) => (release = r));
+    const node = {
+      version: "9.5.4",
+      request: async () => {
+        reads++;
+        const seen = present;
+        await gate;
+        return { status: 200, body: seen ? { x: { settings: { index: { uuid: "uuid-x" } } } } : {} };
+      },
+    } as unknown as EsNode;
+    const layer = new CcrLayer({ node, stateDir, log: () => {}, pollMs: 250, reconcileMs: 5000, autoFollowMs: 1000, restoreDelayMs: () => 0 });
+    layer.state.followers.x = { ...followerX };
+    const first = layer.verifyFollowers();
+    // x is deleted on the node after the running check read it: later callers must not be served by that check.
+    await new Promise((r) => setTimeout(r, 10));
+    present = false;
+    const later = Array.from({ length: 10 }, () => layer.verifyFollowers());
+    release();
+    await first;
+    expect(layer.state.followers.x).toBeDefined();
+    gate = Promise.resolve();
+    await Promise.all(later);
+    expect(reads).toBe(2);
+    expect(layer.state.followers.x).toBeUndefined();
+  });
+});
