@@ -7,7 +7,7 @@
  * one refresh (read) of the link sends for N followers. A figure printer, not a timed test; bench/run.ts runs it as one
  * section of `npm run bench`, on the world it shares with the other sections (requests go through its proxies).
  *
- *   CCR_ES_VERSION=9 npx tsx bench/replication-link.ts [N] [--direct-wfas 0|1]
+ *   CCR_ES_VERSION=9 npx tsx bench/replication-link.ts [N] [--direct-wfas 0|1] [--direct-only]
  */
 import { setTransportFactory, resetClusters } from "../provider/client/cluster";
 import { nodeTransport, Transport } from "../provider/client/http";
@@ -142,6 +142,16 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : 1000);
   const world = await startWorld(console.log);
   try {
+    if (process.argv.includes("--direct-only")) {
+      // The direct script alone on fresh clusters (the link's destroy at 1000 takes longer than the rest together).
+      const names = Array.from({ length: n }, (_, i) => `bench-${i}`);
+      console.log(`[direct] ${await ensureLeaderIndexes(world.leader, "bench-", n)} leader indexes created`);
+      world.followerProxy.reset();
+      const { value, delay } = await withLoopDelay(() => directFollow(world, names, names));
+      console.log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${value.toFixed(1)} s; ${delay}`);
+      for (const l of world.followerProxy.profile.summary()) console.log(`[direct]   ${l}`);
+      return;
+    }
     console.log(JSON.stringify({ version: world.version, ...(await linkBench(world, n)) }));
   } finally {
     await world.stop();
