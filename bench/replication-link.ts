@@ -7,12 +7,13 @@
  * one refresh (read) of the link sends for N followers. A figure printer, not a timed test; bench/run.ts runs it as one
  * section of `npm run bench`, on the world it shares with the other sections (requests go through its proxies).
  *
- *   CCR_ES_VERSION=9 npx tsx bench/replication-link.ts [N] [--direct-wfas 0|1]
+ *   CCR_ES_VERSION=9 npx tsx bench/replication-link.ts [N] [--direct-wfas 0|1] [--direct-only]
  */
 import { setTransportFactory, resetClusters } from "../provider/client/cluster";
 import { nodeTransport, Transport } from "../provider/client/http";
 import { provider } from "../provider/dynamic";
 import { esRequest } from "../sandbox/es/http";
+import { namesInPath, RequestProfile, withLoopDelay } from "./lib/profile";
 import { dropFollowers, ensureLeaderIndexes, pool, startWorld, World } from "./lib/world";
 
 export interface LinkFigures {
@@ -35,6 +36,7 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
   let sent = 0;
   let bytes = 0;
   const byPath = new Map<string, number>();
+  const profile = new RequestProfile();
   setTransportFactory((c) => {
     const t = nodeTransport(c);
     return {
@@ -43,9 +45,14 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
         // Batched reads name many indexes in one path: count them under one key.
         const k = `${r.method} ${r.path.replace(/^\/bench-\d+(,bench-\d+)+\//, "/<names>/").replace(/^\/bench-\d+\//, "/<index>/").replace(/^\/bench-\d+$/, "/<index>").replace(/\/_cluster\/state\/metadata\/.+$/, "/_cluster/state/metadata/<names>")}`;
         byPath.set(k, (byPath.get(k) ?? 0) + 1);
+        const start = Date.now();
         return t.request(r).then((res) => {
           bytes += JSON.stringify(res.body ?? "").length;
+          profile.record({ key: k, start, end: Date.now(), status: res.status, names: namesInPath(r.path) });
           return res;
+        }, (e) => {
+          profile.record({ key: k, start, end: Date.now(), status: "failed", names: namesInPath(r.path) });
+          throw e;
         });
       },
       close: () => t.close(),
@@ -67,14 +74,18 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     sent = 0;
     bytes = 0;
     byPath.clear();
+    profile.mark();
     let t = Date.now();
-    const created = await link.create!(inputs);
+    const { value: created, delay } = await withLoopDelay(() => link.create!(inputs));
     const linkMs = Date.now() - t;
     const linkRequests = sent;
     const bytesPerFollower = Math.round(bytes / Math.max(1, (created.outs.followers as unknown[]).length));
     const listingRequests = [...byPath].filter(([k]) => /_cat\/indices|_resolve\/index|_cluster\/state|GET \/bench-\*|_settings/.test(k) && !k.includes("<index>")).reduce((a, [, v]) => a + v, 0);
     const count = (created.outs.followers as unknown[]).length;
     log(`[link] create over ${n} pre-existing leader indexes: ${(linkMs / 1000).toFixed(1)} s, ${count} followers, ${linkRequests} requests, ${Math.round(bytes / Math.max(1, count))} bytes read per follower — ${[...byPath].map(([k, v]) => `${k} ×${v}`).join(", ")}`);
+    log(`[link] create @${n}, per request kind (time in flight summed over concurrent requests; window from the start of the create):`);
+    for (const l of profile.summary()) log(`[link]   ${l}`);
+    log(`[link] create @${n}: ${delay}`);
 
     sent = 0;
     bytes = 0;
@@ -90,8 +101,10 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
     log(`[link] destroy (pattern, then ${count} followers deleted): ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // The direct script: the same follow calls, nothing else, at the same concurrency (8 in flight).
-    const direct = await directFollow(world, names, names);
-    log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${direct.toFixed(1)} s`);
+    world.followerProxy.reset();
+    const { value: direct, delay: directDelay } = await withLoopDelay(() => directFollow(world, names, names));
+    log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${direct.toFixed(1)} s; ${directDelay}`);
+    for (const l of world.followerProxy.profile.summary()) log(`[direct]   ${l}`);
     await dropFollowers(follower, "bench-");
     await provider("RemoteCluster").delete!("leader", { alias: "leader", connection: conn }).catch(() => undefined);
     return { indexes: n, linkSeconds: +(linkMs / 1000).toFixed(2), linkRequests, directSeconds: +direct.toFixed(2), ratio: +(linkMs / 1000 / direct).toFixed(2), refreshRequests, listingRequests, bytesPerFollower };
@@ -129,6 +142,16 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : 1000);
   const world = await startWorld(console.log);
   try {
+    if (process.argv.includes("--direct-only")) {
+      // The direct script alone on fresh clusters (the link's destroy at 1000 takes longer than the rest together).
+      const names = Array.from({ length: n }, (_, i) => `bench-${i}`);
+      console.log(`[direct] ${await ensureLeaderIndexes(world.leader, "bench-", n)} leader indexes created`);
+      world.followerProxy.reset();
+      const { value, delay } = await withLoopDelay(() => directFollow(world, names, names));
+      console.log(`[direct] PUT follow ×${n} (8 in flight) until all active: ${value.toFixed(1)} s; ${delay}`);
+      for (const l of world.followerProxy.profile.summary()) console.log(`[direct]   ${l}`);
+      return;
+    }
     console.log(JSON.stringify({ version: world.version, ...(await linkBench(world, n)) }));
   } finally {
     await world.stop();

@@ -76,6 +76,8 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
     out.upS = (Date.now() - t) / 1000;
     out.upRequests = w.followerProxy.total() + w.leaderProxy.total();
     out.upBytesPerResource = Math.round(w.followerProxy.bytes() / (n + 2));
+    say(`ours @${n}: up's requests to the follower per kind (time in flight summed over concurrent requests; window from the start of the up):`);
+    for (const l of w.followerProxy.profile.summary()) say(`ours @${n}:   ${l}`);
     const fixed = await repeat("no-change up", RUNS, () => p.up({ skipPreview: true, refresh: false, expectNoChanges: true }));
     out.fixedS = fixed.medianS;
     say(`ours @${n}: up ${s2(out.upS)}, ${out.upRequests} requests (${(out.upRequests / (n + 2)).toFixed(1)}/resource, ${out.upBytesPerResource} B read/resource); engine fixed cost (no-change up) ${fmt(fixed)}`);
@@ -164,6 +166,8 @@ async function main(): Promise<void> {
       world.followerProxy.reset();
       const direct = await directFollow(world, names, names.map((_, i) => `l-${i}`));
       const directRequests = world.followerProxy.total();
+      say(`direct @${n}: requests to the follower per kind:`);
+      for (const l of world.followerProxy.profile.summary()) say(`direct @${n}:   ${l}`);
       const read = await directRead(world);
       await clean(world, "d-");
       await esRequest(world.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: world.follower.auth });

@@ -1,4 +1,5 @@
 import * as http from "node:http";
+import { namesInPath, RequestProfile } from "./profile";
 
 /**
  * A counting HTTP pass-through in front of one cluster's URL, so that every client measured (our provider under the
@@ -13,6 +14,8 @@ export interface CountingProxy {
   /** Response bytes forwarded since the last reset. */
   bytes(): number;
   reset(): void;
+  /** Every request since the last reset with its timing (bench/lib/profile.ts). */
+  profile: RequestProfile;
   close(): Promise<void>;
 }
 
@@ -38,10 +41,14 @@ export async function countingProxy(target: string, o: { rootInfo?: boolean } = 
   let counts = new Map<string, number>();
   let total = 0;
   let bytes = 0;
+  const profile = new RequestProfile();
   const server = http.createServer((req, res) => {
     const k = key(req.method ?? "GET", req.url ?? "/");
     counts.set(k, (counts.get(k) ?? 0) + 1);
     total++;
+    const start = Date.now();
+    const names = namesInPath((req.url ?? "/").split("?")[0]);
+    res.once("close", () => profile.record({ key: k, start, end: Date.now(), status: res.statusCode, names }));
     if (o.rootInfo && req.method === "GET" && (req.url === "/" || req.url?.startsWith("/?"))) {
       void rootInfo(to, agent).then((body) => {
         const text = JSON.stringify(body);
@@ -77,7 +84,9 @@ export async function countingProxy(target: string, o: { rootInfo?: boolean } = 
       counts = new Map();
       total = 0;
       bytes = 0;
+      profile.mark();
     },
+    profile,
     close: () => new Promise<void>((r) => {
       agent.destroy();
       server.closeAllConnections();

@@ -21,7 +21,10 @@ export function fmt(t: Timing): string {
  */
 export async function repeat(name: string, runs: number, fn: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<Timing> {
   const bench = new Bench({ name, iterations: runs, time: 0, warmup: false, throws: true });
-  bench.add(name, fn, before ? { beforeEach: async () => void (await before()) } : undefined);
+  // An `async` function on purpose: tinybench calls any other function once, unawaited, to find out whether it
+  // returns a promise, which started a second CLI operation on the stack beside the measured one ("the stack is
+  // currently locked").
+  bench.add(name, async () => void (await fn()), before ? { beforeEach: async () => void (await before()) } : undefined);
   await bench.run();
   const r = bench.tasks[0].result as unknown as { latency?: { min: number; max: number; p50?: number; samplesCount?: number; samples?: number[] } };
   const l = r.latency;

@@ -3,6 +3,7 @@ import type { CheckFailure } from "../core/check";
 import type { DiffOutcome } from "../core/diff";
 import { clusterMovedProblem, CLUSTER_MOVED_FIX } from "../core/identity";
 import { EsVersion, followerVersionProblem, unsupportedVersionProblem } from "../core/version";
+import { nextProbeDelay } from "../core/waits";
 import { clusterFor, Cluster, SHARED_READ } from "../client/cluster";
 import { checkEffectiveConnection, ConnectionInputs, mergeConnection, resolveConnection } from "../client/connection";
 import { Failures } from "../core/check";
@@ -139,25 +140,31 @@ export interface WaitOptions {
    * process probe in the same turn and their batched reads go out as one request.
    */
   aligned?: boolean;
+  /**
+   * The first probe waits for the first interval (the grid's next instant when aligned) instead of checking at once:
+   * for a state that cannot hold yet (a follower right after its PUT follow is still being restored), whose
+   * immediate check would be one request per waiter, outside the shared waves.
+   */
+  notAtOnce?: boolean;
   sleep?: Sleep;
   now?: () => number;
 }
 
 /**
- * Polls `probe` until it returns a value, checking immediately and then every `intervalMs`, and gives up after
- * `timeoutMs` with the last observation, so the error can say what state things were stuck in.
+ * Polls `probe` until it returns a value, checking immediately (unless `notAtOnce`) and then every `intervalMs`, and
+ * gives up after `timeoutMs` with the last observation, so the error can say what state things were stuck in.
  */
 export async function waitUntil<T>(probe: () => Promise<{ done: true; value: T } | { done: false; last: string }>, o: WaitOptions): Promise<T> {
   const sleep = o.sleep ?? realSleep;
   const now = o.now ?? Date.now;
   const deadline = now() + o.timeoutMs;
+  const timing = { intervalMs: o.intervalMs ?? 1000, aligned: o.aligned };
+  if (o.notAtOnce) await sleep(nextProbeDelay(now(), deadline, timing));
   for (;;) {
     const r = await probe();
     if (r.done) return r.value;
     if (now() >= deadline) throw new WaitTimeout(r.last);
-    const interval = o.intervalMs ?? 1000;
-    const step = o.aligned ? interval - (now() % interval) : interval;
-    await sleep(Math.min(step, Math.max(0, deadline - now())));
+    await sleep(nextProbeDelay(now(), deadline, timing));
   }
 }
 

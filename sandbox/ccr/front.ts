@@ -185,16 +185,22 @@ function restoreDelay(o: CcrFrontOptions["restoreDelayMs"]): (index: string) => 
  */
 async function serveMetadataRead(req: http.IncomingMessage, res: http.ServerResponse, read: MetadataRead, url: URL, node: EsNode, layer: CcrLayer): Promise<void> {
   await readBody(req);
-  const [r, scope] = await layer.withoutRegistrations(() => Promise.all([
-    forwardBuffered(req, node.httpUrl, Buffer.alloc(0)),
-    node.request("GET", scopeRequest(read, url.searchParams)),
-  ]));
+  const [r, scope, parsed] = await layer.withoutRegistrations(async () => {
+    const [a, b] = await Promise.all([forwardBuffered(req, node.httpUrl, Buffer.alloc(0)), node.request("GET", scopeRequest(read, url.searchParams))]);
+    const json = a.status === 200 && b.status === 200 && String(a.headers["content-type"] ?? "").startsWith("application/json") ? JSON.parse(a.body.toString("utf8")) : undefined;
+    return [a, b, json] as const;
+  }, ([, b, json]) => [
+    // The names the answer may show: the side request's, and those of the node's answer itself (the two requests
+    // reach the node at slightly different moments).
+    ...Object.keys(presentIndices(read, b.body)),
+    ...(json && typeof json === "object" ? [...Object.keys(json), ...Object.keys(json.metadata?.indices ?? {})] : []),
+  ]);
   const headers = { ...r.headers };
   let body = r.body;
-  if (r.status === 200 && scope.status === 200 && String(headers["content-type"] ?? "").startsWith("application/json")) {
+  if (parsed !== undefined) {
     const q = url.searchParams;
     const flat = q.get("flat_settings") === "true" || q.get("flat_settings") === "";
-    const out = decorateMetadataRead(read, JSON.parse(body.toString("utf8")), {
+    const out = decorateMetadataRead(read, parsed, {
       filterPath: q.get("filter_path"), flat, present: presentIndices(read, scope.body), followers: layer.state.followers,
     });
     body = Buffer.from(wantsPretty(q) ? prettyJson(out) : JSON.stringify(out));

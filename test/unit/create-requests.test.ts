@@ -67,6 +67,29 @@ describe("FollowerIndex create path", () => {
   });
 });
 
+describe("FollowerIndex waits for active", () => {
+  it("followers whose PUTs answer one after another wait in shared waves: no read of its own per follower", async () => {
+    const es = new FakeEs();
+    es.persistent["cluster.remote.leader.seeds"] = ["127.0.0.1:9300"];
+    // As on Elasticsearch, a follower has no shard-follow tasks until its restore ends ("paused", no parameters).
+    es.restoreMs = 300;
+    setTransportFactory(() => es, { sleep: async () => {} });
+    const fi = provider("FollowerIndex");
+    await fi.create!({ name: "warm", remoteCluster: "leader", leaderIndex: "warm", connection });
+    es.requests.length = 0;
+    // 16 creates arriving 20 ms apart, as the engine (or a link's write slots) hands them out: their PUTs answer at
+    // different moments, so the waits meet only on the shared grid.
+    const outs = await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, 20 * i));
+      return fi.create!({ name: `s-${i}`, remoteCluster: "leader", leaderIndex: `l-${i}`, connection });
+    }));
+    for (const o of outs) expect(o.outs).toMatchObject({ status: "active" });
+    const info = es.requests.filter((r) => /^GET \/[^_][^/]*\/_ccr\/info$/.test(r));
+    // The waves of ~0.6 s of restores on a 250 ms grid, not one immediate read per follower (16) on top of them.
+    expect(info.length).toBeLessThanOrEqual(8);
+  });
+});
+
 describe("Batched per-key invalidation", () => {
   it("a write to one key drops only that key's answer, also while a load of it is in flight", async () => {
     const loads: string[][] = [];

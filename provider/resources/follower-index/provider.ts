@@ -16,8 +16,16 @@ import {
 import type { FollowerIndexInputs, FollowerIndexOutputs } from "./types";
 import type { FollowStatsIndex } from "../../client/cluster";
 import { isFollowerIndex } from "../../core/index-meta";
+import { looksAtOnce } from "../../core/waits";
 
 const KIND = "FollowerIndex";
+
+/**
+ * The grid every wait for "active" probes on (core/waits.ts): 250 ms, the interval of the direct script the
+ * benchmark compares with. Each wave is one batched read for all waiters, so a finer grid costs requests per wave
+ * of time, not per follower; a restore that ends just after a probe is seen at most this much later.
+ */
+const WAIT_GRID_MS = 250;
 
 /**
  * The observed state from the shared whole-cluster reads (refresh: O(1) requests per wave whatever N). The leader
@@ -91,17 +99,19 @@ async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d:
  * of a closed index are acknowledged by the server anyway.
  */
 async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots?: Slots, trace?: WriteTrace): Promise<void> {
+  let previous: FollowerOp["op"] | undefined;
   for (const op of ops) {
     // With write slots (a bulk of creates), a slot is held for each write but not while waiting for the follower to
     // become active: every follow is sent at the bounded concurrency, and all of them then wait together.
-    if (op.op === "waitActive" || !slots) await executeOp(cluster, d, op);
-    else await slots.run(() => executeOp(cluster, d, op));
+    if (op.op === "waitActive" || !slots) await executeOp(cluster, d, op, previous, slots !== undefined);
+    else await slots.run(() => executeOp(cluster, d, op, previous));
+    previous = op.op;
     if (op.op !== "waitActive" && trace) trace.wrote = true;
     progress.done++;
   }
 }
 
-async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerOp): Promise<void> {
+async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerOp, previous?: FollowerOp["op"], bulk = false): Promise<void> {
   const resource = label(KIND, d.name);
   const idx = encodeURIComponent(d.name);
   {
@@ -130,7 +140,9 @@ async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerO
         break;
       }
       case "waitActive":
-        await waitActive(cluster, d);
+        // Right after PUT follow the follower is being restored, so its first look may join the next shared wave
+        // (core/waits.ts looksAtOnce); after a resume it may be active at once.
+        await waitActive(cluster, d, previous === "follow", bulk);
         break;
       case "pause":
         // Pausing a paused follower answers 400 "no shard follow tasks": already where we want to be.
@@ -217,12 +229,14 @@ async function convergeSteps(
 /**
  * PUT follow returns before the shard-follow tasks exist; until then `_ccr/info` says "paused" and has no
  * parameters. Poll (bounded) until it is active with parameters, and fail early on a fatal shard error. Every follower
- * waiting in this process polls on the same 500 ms grid through the batched per-index reads, so N concurrent waits
+ * waiting in this process polls on the same WAIT_GRID_MS grid through the batched per-index reads, so N concurrent waits
  * cost one `GET /<names>/_ccr/info` (and one `_ccr/stats` for those that became active) per wave, not N.
  */
-async function waitActive(cluster: Cluster, d: FollowerIndexInputs): Promise<void> {
+async function waitActive(cluster: Cluster, d: FollowerIndexInputs, afterFollow = false, bulk = false): Promise<void> {
   const resource = label(KIND, d.name);
   const seconds = d.waitTimeoutSeconds ?? DEFAULT_WAIT_SECONDS;
+  const othersWaiting = waiting.get(cluster) ?? 0;
+  waiting.set(cluster, othersWaiting + 1);
   try {
     await waitUntil(async () => {
       cluster.followInfoOfIndex.invalidate(d.name);
@@ -237,15 +251,20 @@ async function waitActive(cluster: Cluster, d: FollowerIndexInputs): Promise<voi
         return { done: true, value: undefined };
       }
       return { done: false, last: e ? `status ${e.status}, parameters ${e.parameters ? "present" : "absent"}` : "not a follower yet (or the index does not exist yet)" };
-    }, { timeoutMs: seconds * 1000, intervalMs: 500, aligned: true });
+    }, { timeoutMs: seconds * 1000, intervalMs: WAIT_GRID_MS, aligned: true, notAtOnce: !looksAtOnce({ afterFollow, othersWaiting, bulk }) });
   } catch (e) {
     if (!(e instanceof WaitTimeout)) throw e;
     throw stateError(cluster.ctx({ resource, action: "start following" }),
       `the follower did not become active within ${seconds}s (${e.last})`,
       "the leader may be unreachable or not eligible for replication (soft deletes, license, privileges); check GET " +
       `/${d.name}/_ccr/stats and the follower cluster's logs, or raise waitTimeoutSeconds for large leaders`);
+  } finally {
+    waiting.set(cluster, (waiting.get(cluster) ?? 1) - 1);
   }
 }
+
+/** Waits for "active" pending in this process, per cluster (core/waits.ts looksAtOnce). */
+const waiting = new WeakMap<Cluster, number>();
 
 /**
  * Does the leader index of a failed follower exist? Asked through the follower cluster's own remote connection
