@@ -315,35 +315,43 @@ export class CcrLayer {
       const refusal = followRefusal(this.state.data_streams?.[localStream] ?? await this.nodeDataStream(localStream), index);
       if (refusal) throw errors.illegalArgument(refusal);
     }
-    const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy, localStream);
-    const untrack = this.trackRegistration(index, registration);
-    let f: FollowerState;
+    // Elasticsearch's restore creates the follower index already recovering from the `_ccr_<alias>` repository: it is
+    // "restoring" (`_recovery`) from the moment it exists until its shard-follow tasks start, with no gap between.
+    this.starting.add(index);
+    let handedOver = false;
     try {
-      f = await registration;
-    } finally {
-      untrack();
-    }
-    // The restore takes a retention lease on every leader shard (CcrRepository), keyed by both clusters' indexes.
-    await this.leaderLease("add", f, remote);
-    const startFollowing = async () => {
-      this.starting.add(index);
+      const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy, localStream);
+      const untrack = this.trackRegistration(index, registration);
+      let f: FollowerState;
       try {
-        await sleep(this.o.restoreDelayMs(index));
-        await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
-        // The "restore": copy what the leader has now, then start the shard follow tasks.
-        const loop = new FollowLoop(f, { node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
-        for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
-        if (this.state.followers[index] !== f || this.stopped) return;
-        f.active = true;
-        this.saveNow();
-        this.startLoop(f);
+        f = await registration;
       } finally {
-        this.starting.delete(index);
+        untrack();
       }
-    };
-    if (wait) await startFollowing();
-    else startFollowing().catch((e) => this.o.log(`ccr ${index}: start of following failed (logged only, as ES does): ${(e as Error).message}`));
-    return f;
+      // The restore takes a retention lease on every leader shard (CcrRepository), keyed by both clusters' indexes.
+      await this.leaderLease("add", f, remote);
+      const startFollowing = async () => {
+        try {
+          await sleep(this.o.restoreDelayMs(index));
+          await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
+          // The "restore": copy what the leader has now, then start the shard follow tasks.
+          const loop = new FollowLoop(f, { node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
+          for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
+          if (this.state.followers[index] !== f || this.stopped) return;
+          f.active = true;
+          this.saveNow();
+          this.startLoop(f);
+        } finally {
+          this.starting.delete(index);
+        }
+      };
+      handedOver = true;
+      if (wait) await startFollowing();
+      else startFollowing().catch((e) => this.o.log(`ccr ${index}: start of following failed (logged only, as ES does): ${(e as Error).message}`));
+      return f;
+    } finally {
+      if (!handedOver) this.starting.delete(index);
+    }
   }
 
   /** Creates the follower's index on the node and registers it at once (one step in Elasticsearch's restore). */
