@@ -131,6 +131,11 @@ function owns(d: LinkDeclaration, prev: LinkDeclaration | undefined, recorded: M
     anyMatch(x.leaderIndexPatterns, f.leaderIndex) && !anyMatch(patternExclusions(x), f.leaderIndex));
 }
 
+/** How an active follower's parameters differ from the declared tuning ("wire have -> want"); empty when they agree. */
+function retuning(f: FollowerInfo, d: LinkDeclaration): string[] {
+  return f.status === "active" && f.tuning && d.tuning ? tuningDifferences(f.tuning, d.tuning as Record<string, unknown>) : [];
+}
+
 /**
  * Decides, for every leader index that matches and every follower the link owns, what the next step is. Pure: the
  * same world gives the same plan, and applying the plan's writes yields a world whose plan has no writes left.
@@ -163,6 +168,7 @@ export function planLink(d: LinkDeclaration, w: LinkWorld): LinkPlan {
     if (f) {
       // Without CCR metadata (leader uuid unknown) the follower of the same leader name is taken as the same leader.
       if (f.remoteCluster === d.remoteCluster && (f.leaderUuid === l.uuid || (f.leaderUuid === undefined && f.leaderIndex === l.name))) {
+        const tuningDrift = retuning(f, d);
         if (f.status === "failed" && l.open) {
           // Its shard tasks stopped with a fatal error while its leader (same UUID) is there: recreated from it the
           // documented way (FollowerIndex's repair: pause, close, PUT follow under the same name).
@@ -171,9 +177,9 @@ export function planLink(d: LinkDeclaration, w: LinkWorld): LinkPlan {
           // Paused out of band (not by a restore still running: that one starts following by itself when it ends).
           // The link declares its followers active, so it resumes them with the declared parameters.
           actions.push({ do: "resume", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid });
-        } else if (f.status === "active" && f.tuning && d.tuning && tuningDifferences(f.tuning, d.tuning as Record<string, unknown>).length) {
+        } else if (tuningDrift.length) {
           // Its parameters were changed out of band (pause + resume with others), or the declaration changed them.
-          actions.push({ do: "retune", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, why: tuningDifferences(f.tuning, d.tuning as Record<string, unknown>).join(", ") });
+          actions.push({ do: "retune", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, why: tuningDrift.join(", ") });
         } else {
           actions.push(recorded.has(f.name)
             ? { do: "keep", follower: f.name, leaderIndex: l.name, leaderUuid: l.uuid, followerUuid: f.uuid, ...(f.restoring ? { note: "restoring from the leader" } : {}) }
