@@ -357,6 +357,8 @@ describe(`fault matrix through the real CLI on Elasticsearch ${VERSION}`, () => 
     });
   }, CASE_MS);
 
+  // Skipped in `npm test` (runs in the `faults` project): the partition case already covers an unreachable leader
+  // there at a fraction of the time, while this one costs a JVM restart of the leader per version in CI's budget.
   it.skipIf(!FULL)("[full matrix only] the leader's node SIGKILLed mid-up (while a follower is created), then restarted", async () => {
     await writeDocs("events", 2);
     const r = await runCase("leader node SIGKILLed mid-up (during a create); restarted", {
