@@ -15,6 +15,14 @@ import { ensureLeaderIndexes, startWorld } from "./lib/world";
 
 const say = (s: string) => console.log(`[preview-time] ${s}`);
 
+/** N dynamic resources of a provider that does nothing, with inputs shaped like a FollowerIndex's. */
+const NOOP_PROGRAM = `
+const noop = { async check(_o, n) { return { inputs: n }; }, async diff() { return { changes: false }; }, async create(i) { return { id: i.name, outs: i }; } };
+class Noop extends pulumi.dynamic.Resource { constructor(name, args) { super(noop, name, args); } }
+const count = new pulumi.Config().requireNumber("followers");
+for (let i = 0; i < count; i++) new Noop(\`t-\${i}\`, { name: \`t-\${i}\`, remoteCluster: "leader", leaderIndex: \`l-\${i}\`, connection: { urls: ["http://127.0.0.1:1"] } });
+`;
+
 /** Node start plus `require` of the SDK and of this package, as the language host and the provider process pay it. */
 export function loadTimes(): Record<string, number> {
   const t = (code: string) => {
@@ -65,6 +73,13 @@ async function main(): Promise<void> {
       });
       rows.push([`preview (no refresh), entry ${entry}`, t2, requests]);
     }
+    // The floor for N resources of any dynamic provider: N resources of one that does nothing (check returns the
+    // inputs, diff reports no change), previewed the same way. What ours takes above it is ours.
+    const floor = await benchProject({ name: "preview-floor", env, entry: "js", config: { followers: String(n) }, program: NOOP_PROGRAM });
+    await floor.up({ skipPreview: true });
+    await floor.preview();
+    rows.push([`${n} no-op dynamic resources preview, entry js`, await repeat("no-op", runs, () => floor.preview({ refresh: false, expectNoChanges: true })), 0]);
+    await floor.destroy({ skipPreview: true });
     const empty = await benchProject({ name: "preview-empty", env, entry: "js", config: { ...config, followers: "0", pattern: "false" } });
     await empty.up({ skipPreview: true });
     for (const entry of entries) {

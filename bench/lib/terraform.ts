@@ -98,8 +98,8 @@ resource "elasticstack_elasticsearch_ccr_follower_index" "f" {
     return r.out;
   }
 
-  apply(): Promise<string> {
-    return this.must(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=8"]);
+  apply(parallelism = 8): Promise<string> {
+    return this.must(["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${parallelism}`]);
   }
 
   /** `tofu plan -detailed-exitcode`; true when it found no changes. */
@@ -131,7 +131,7 @@ resource "elasticstack_elasticsearch_ccr_follower_index" "f" {
  * of the leader's `l-<i>`, remote, pattern): create, no-change plan without refresh, refresh, plan with refresh,
  * state bytes, destroy. Undefined when not built (or when it fails: the reason is logged).
  */
-export async function tofuBench(w: World, n: number, RUNS: number, say: (s: string) => void): Promise<Record<string, number> | undefined> {
+export async function tofuBench(w: World, n: number, RUNS: number, say: (s: string) => void, parallel?: number): Promise<Record<string, number> | undefined> {
   const t = findTofu();
   if (!t) return undefined;
   const tp = new TofuProject(t, `${n}`, { followerUrl: w.followerUrl, leaderSeeds: w.leader.transportAddress, followers: n });
@@ -162,6 +162,14 @@ export async function tofuBench(w: World, n: number, RUNS: number, say: (s: stri
     out.previewRequests = w.followerProxy.total();
     out.stateBytesPerResource = tp.stateFigures().perResourceBytes;
     await tp.destroy();
+    if (parallel) {
+      // The create again at the parallelism ours is measured with (bench/run.ts BENCH_PARALLEL).
+      await dropFollowers(w.follower, "t-");
+      s = Date.now();
+      await tp.apply(parallel);
+      out.upParallelS = (Date.now() - s) / 1000;
+      await tp.destroy();
+    }
     say(`terraform @${n}: ${JSON.stringify(out)}`);
     return out;
   } catch (e) {

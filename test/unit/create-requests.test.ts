@@ -4,6 +4,7 @@ import { setTransportFactory } from "../../provider/client/cluster";
 import type { HttpRequest, Transport } from "../../provider/client/http";
 import { provider } from "../../provider/dynamic";
 import { FakeEs } from "./fake-es";
+import { WRITES_PER_CLUSTER } from "../../provider/resources/follower-index/provider";
 
 /**
  * What the FollowerIndex create path reads. Creating N followers must cost O(N) small, index-scoped requests: a write
@@ -87,6 +88,43 @@ describe("FollowerIndex waits for active", () => {
     const info = es.requests.filter((r) => /^GET \/[^_][^/]*\/_ccr\/info$/.test(r));
     // The waves of ~0.6 s of restores on a 250 ms grid, not one immediate read per follower (16) on top of them.
     expect(info.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("FollowerIndex writes per cluster", () => {
+  it("many creates at once (a large `pulumi up --parallel`) send at most WRITES_PER_CLUSTER follows at a time, and wait side by side", async () => {
+    const es = new FakeEs();
+    es.persistent["cluster.remote.leader.seeds"] = ["127.0.0.1:9300"];
+    // Restores far longer than a PUT: a create that held its write slot through its wait would let the next PUT out
+    // only once its own follower is active, so no PUT could ever be sent while more than WRITES_PER_CLUSTER are restoring.
+    es.restoreMs = 1500;
+    let inFlight = 0;
+    let most = 0;
+    let restoringAtSomePut = 0;
+    const restoring = () => [...es.indices.values()]
+      .filter((i) => i.follower?.restoringUntil !== undefined && i.follower.restoringUntil > Date.now()).length;
+    const slowPut: Transport = {
+      request: async (r) => {
+        const put = r.method === "PUT" && /\/_ccr\/follow$/.test(r.path);
+        if (!put) return es.request(r);
+        inFlight++;
+        most = Math.max(most, inFlight);
+        restoringAtSomePut = Math.max(restoringAtSomePut, restoring());
+        try {
+          await new Promise((res) => setTimeout(res, 10));
+          return await es.request(r);
+        } finally {
+          inFlight--;
+        }
+      },
+      close: () => {},
+    };
+    setTransportFactory(() => slowPut, { sleep: async () => {} });
+    const fi = provider("FollowerIndex");
+    const outs = await Promise.all(Array.from({ length: 32 }, (_, i) => fi.create!({ name: `w-${i}`, remoteCluster: "leader", leaderIndex: `l-${i}`, connection })));
+    for (const o of outs) expect(o.outs).toMatchObject({ status: "active" });
+    expect(most).toBe(WRITES_PER_CLUSTER);
+    expect(restoringAtSomePut).toBeGreaterThan(WRITES_PER_CLUSTER);
   });
 });
 

@@ -98,12 +98,12 @@ async function checkBeforeFollow(b: { cluster: Cluster; version: EsVersion }, d:
  * follower, resume of an active one, unfollow of a regular index, delete of a missing one; open of an open and close
  * of a closed index are acknowledged by the server anyway.
  */
-async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots?: Slots, trace?: WriteTrace): Promise<void> {
+async function execute(cluster: Cluster, d: FollowerIndexInputs, ops: FollowerOp[], progress = { done: 0 }, slots: Slots, bulk: boolean, trace?: WriteTrace): Promise<void> {
   let previous: FollowerOp["op"] | undefined;
   for (const op of ops) {
-    // With write slots (a bulk of creates), a slot is held for each write but not while waiting for the follower to
-    // become active: every follow is sent at the bounded concurrency, and all of them then wait together.
-    if (op.op === "waitActive" || !slots) await executeOp(cluster, d, op, previous, slots !== undefined);
+    // A slot is held for each write but not while waiting for the follower to become active: every follow is sent at
+    // the bounded concurrency, and the waits of all of them go on together in shared waves.
+    if (op.op === "waitActive") await executeOp(cluster, d, op, previous, bulk);
     else await slots.run(() => executeOp(cluster, d, op, previous));
     previous = op.op;
     if (op.op !== "waitActive" && trace) trace.wrote = true;
@@ -203,8 +203,24 @@ async function executeOp(cluster: Cluster, d: FollowerIndexInputs, op: FollowerO
 }
 
 /**
+ * Writes in flight from this process to one cluster, whatever the engine's parallelism (`pulumi up --parallel`, by
+ * default 4 per CPU): every follower resource's writes (follow, pause, resume, close, unfollow, delete, ...) share
+ * them, and its wait for "active" holds none. So a large `--parallel` runs many creates at once without flooding the
+ * master with concurrent PUT follows (each a restore and cluster-state updates): at most this many are sent, and the
+ * waits go on side by side. The same bound as a ReplicationLink's default bootstrap concurrency.
+ */
+export const WRITES_PER_CLUSTER = 8;
+const writeSlots = new WeakMap<Cluster, Slots>();
+
+function writeSlotsOf(cluster: Cluster): Slots {
+  let s = writeSlots.get(cluster);
+  if (!s) writeSlots.set(cluster, (s = new Slots(WRITES_PER_CLUSTER)));
+  return s;
+}
+
+/**
  * Observe → plan → execute, re-planned (bounded) after a write whose answer was lost; `plan` gets the lost step and
- * the steps planned after it.
+ * the steps planned after it. `slots` bound the writes (a component's own, or the cluster's shared ones).
  */
 async function convergeSteps(
   cluster: Cluster, d: FollowerIndexInputs,
@@ -218,7 +234,7 @@ async function convergeSteps(
     const ops = await plan((await observeIndex(cluster, d.name, known)).obs, after && lost.get(after));
     const progress = { done: 0 };
     try {
-      await execute(cluster, d, ops, progress, slots, trace);
+      await execute(cluster, d, ops, progress, slots ?? writeSlotsOf(cluster), slots !== undefined, trace);
     } catch (e) {
       if (e instanceof OutcomeUnknown) lost.set(e, { op: ops[progress.done], rest: ops.slice(progress.done + 1) });
       throw e;
