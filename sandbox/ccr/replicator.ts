@@ -194,6 +194,10 @@ export class FollowLoop {
     if (!fmeta) return false;
     if (fmeta.state === "close") return false;
     const lm = await this.deps.reads.leaderIndices(remote, notBefore);
+    // An error answer (e.g. 503 cluster_block_exception while the leader node recovers its state) says nothing about
+    // the leader index: ShardFollowNodeTask.shouldRetry retries cluster blocks and node trouble; only a leader missing
+    // from a good answer is fatal. One shared read serves every loop, so this would otherwise fail them all at once.
+    if (lm.status !== 200) { this.readError(new EsHttpError(lm.status, lm.body)); return false; }
     const lmeta = lm.body?.metadata?.indices?.[f.leader_index];
     if (!lmeta || lmeta.settings?.index?.uuid !== f.leader_uuid) {
       // Real tasks resolve the leader shard by index name + UUID: a deleted or recreated leader is index_not_found,

@@ -18,6 +18,8 @@ function world(n: number) {
   const leaderShards: Record<string, { shards: Record<string, unknown[]> }> = {};
   const followerAsked: string[] = [];
   const leaderAsked: string[] = [];
+  /** Answers the leader gives its next metadata reads instead of the metadata (e.g. a 503). */
+  const leaderMetaTrouble: Answer[] = [];
   /** A hold on the follower node's next metadata read (released by the test). */
   let holdFollower: Promise<void> | undefined;
   const node = {
@@ -40,7 +42,7 @@ function world(n: number) {
     entry: { transportAddress: "127.0.0.1:1", frontUrl: "http://leader-front", nodeUrl: "http://leader-node", clusterName: "leader", pid: 1 },
     req: async (method: string, p: string) => {
       leaderAsked.push(`${method} ${p}`);
-      if (p.startsWith("/_cluster/state/metadata?")) return { status: 200, body: { metadata: { indices: leaderIdx } } } as any;
+      if (p.startsWith("/_cluster/state/metadata?")) return (leaderMetaTrouble.shift() ?? { status: 200, body: { metadata: { indices: leaderIdx } } }) as any;
       if (p.startsWith("/_stats/docs?")) return { status: 200, body: { indices: leaderShards } } as any;
       if (p.endsWith("/_refresh")) return { status: 200, body: {} } as any;
       if (p.includes("/_count")) return { status: 200, body: { count: 0 } } as any;
@@ -71,7 +73,7 @@ function world(n: number) {
   };
   const loops = Array.from({ length: n }, (_, i) => addFollower(i));
   return {
-    loops, addFollower, gone, followerAsked, leaderAsked,
+    loops, addFollower, gone, followerAsked, leaderAsked, leaderMetaTrouble,
     resolutions: () => resolutions,
     failResolution: (e: Error | undefined) => (failResolve = e),
     hold: () => {
@@ -128,5 +130,19 @@ describe("emulated replication loops: one wave of shared reads", () => {
     expect(await w.wave(w.loops)).toEqual([true, true, true]);
     expect(w.resolutions() - r0).toBe(2);
     for (const l of w.loops) expect(l.shards[0].read_exceptions).toEqual([]);
+  });
+
+  it("a leader metadata read answered with an error (503 cluster block) is a read error to retry, not a deleted leader", async () => {
+    // ShardFollowNodeTask retries ClusterBlockException (and other node trouble); only index_not_found is fatal.
+    const w = world(3);
+    await w.wave(w.loops);
+    w.leaderMetaTrouble.push({ status: 503, body: { error: { type: "cluster_block_exception", reason: "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];" }, status: 503 } });
+    expect(await w.wave(w.loops)).toEqual([false, false, false]);
+    for (const l of w.loops) {
+      expect(l.fatal).toBeUndefined();
+      expect(l.shards[0].read_exceptions[0]?.exception.type).toBe("cluster_block_exception");
+    }
+    expect(await w.wave(w.loops)).toEqual([true, true, true]);
+    for (const l of w.loops) expect(l.fatal).toBeUndefined();
   });
 });
