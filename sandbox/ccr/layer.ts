@@ -9,7 +9,7 @@ import {
   dataStreamOfIndex, dataStreamsNamed, EmulatedDataStream, followRefusal, RemoteDataStream, renderDataStream, updateLocalDataStream, writeIndexOf,
 } from "./data-streams";
 import { licenseAllowsCcr, Remote, resolveRemote } from "./remote";
-import { FollowLoop } from "./replicator";
+import { FollowLoop, WaveReads } from "./replicator";
 import { copyableLeaderSettings, flattenSettings, forbiddenOverrides, settingsString } from "./settings";
 import { CcrState, FollowerState, loadState, PatternState, saveState } from "./state";
 import { esRequest } from "../es/http";
@@ -89,6 +89,7 @@ export class CcrLayer {
 
   constructor(private readonly o: LayerOptions) {
     this.state = loadState(o.stateDir);
+    this.reads = new WaveReads(o.node, (alias) => this.resolve(alias));
   }
 
   /** The node's major: which settings the server allows as overrides depends on it. */
@@ -131,6 +132,9 @@ export class CcrLayer {
 
   private resolve = (alias: string, leader?: string): Promise<Remote> => resolveRemote(this.o.node, alias, leader);
 
+  /** The reads all replication loops of this layer share per wave (replicator.ts). */
+  private readonly reads: WaveReads;
+
   private startLoop(f: FollowerState): FollowLoop {
     const existing = this.loops.get(f.index);
     if (existing?.f === f) return existing;
@@ -138,7 +142,7 @@ export class CcrLayer {
     // belongs to another index UUID and may have stopped with a fatal error.
     if (existing) void existing.stop();
     const loop = new FollowLoop(f, {
-      node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), log: this.o.log,
+      node: this.o.node, reads: this.reads, onProgress: () => this.saveSoon(), log: this.o.log,
       pollMs: this.o.pollMs, reconcileMs: this.o.reconcileMs,
       onFollowerGone: () => this.dropFollower(f),
     });
@@ -335,7 +339,7 @@ export class CcrLayer {
           await sleep(this.o.restoreDelayMs(index));
           await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
           // The "restore": copy what the leader has now, then start the shard follow tasks.
-          const loop = new FollowLoop(f, { node: this.o.node, resolve: (a) => this.resolve(a), onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
+          const loop = new FollowLoop(f, { node: this.o.node, reads: this.reads, onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
           for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
           if (this.state.followers[index] !== f || this.stopped) return;
           f.active = true;

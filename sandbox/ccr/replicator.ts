@@ -7,10 +7,17 @@
  * (the leader's `_version`), so replays after a restart are idempotent. Deletes are not searchable (soft deletes): a
  * shard whose sequence numbers show gaps (deletes, superseded updates, no-ops), and every shard periodically, get a
  * per-shard document count comparison; on a mismatch the `_id` sets are diffed and the follower's extra ids deleted.
+ *
+ * What every loop needs each pass (the remote's resolution, the follower node's index metadata, the leader's index
+ * metadata and shard checkpoints) is read once per wave for all loops of the layer (`WaveReads`, shared-read.ts), and
+ * the loops wake on a common grid (multiples of `pollMs`), so idle followers cost a handful of requests per wave in
+ * all instead of six each. Only a loop with work (new operations, a mapping change, a count check due) sends its own.
  */
 import type { EsNode } from "../es/node";
+import type { HttpResult } from "../es/http";
 import { cause, ErrorCause, EsHttpError } from "./errors";
 import type { Remote } from "./remote";
+import { readClock, SharedRead, untilNextWave } from "./shared-read";
 import type { FollowerState } from "./state";
 import { esRequest } from "../es/http";
 
@@ -33,9 +40,71 @@ export interface ShardRuntime {
   dirty: boolean;
 }
 
+/**
+ * The whole-cluster reads the loops of one layer share per wave (freshness rule: shared-read.ts). Answers are the
+ * raw HTTP results; each loop picks its own index from them and handles a bad status as it did with its own read.
+ * Each covers every index (closed and hidden ones too; no list of names, which could outgrow the 4 KB HTTP line).
+ */
+export class WaveReads {
+  private readonly remotes = new Map<string, SharedRead<Remote>>();
+  private readonly leaders = new Map<string, LeaderReads>();
+  private readonly follower: SharedRead<HttpResult>;
+
+  constructor(node: Pick<EsNode, "request">, private readonly resolveAlias: (alias: string) => Promise<Remote>) {
+    // `_cluster/state/metadata` lists every index of the metadata, closed and hidden ones included.
+    this.follower = new SharedRead(() => node.request("GET", "/_cluster/state/metadata?filter_path=metadata.indices.*.state,metadata.indices.*.settings.index.uuid"), { reusable: ok200 });
+  }
+
+  /** The remote of `alias` (the same `Remote`, or the same error, for every loop of a wave). */
+  remote(alias: string, notBefore: number): Promise<Remote> {
+    let r = this.remotes.get(alias);
+    if (!r) this.remotes.set(alias, (r = new SharedRead(() => this.resolveAlias(alias))));
+    return r.get(notBefore);
+  }
+
+  /** `_cluster/state/metadata` of the follower node: state and UUID of every index. */
+  followerIndices(notBefore: number): Promise<HttpResult> {
+    return this.follower.get(notBefore);
+  }
+
+  /** `_cluster/state/metadata` of the leader's node: UUID, state and mapping version of every index. */
+  leaderIndices(remote: Remote, notBefore: number): Promise<HttpResult> {
+    return this.leader(remote).meta.get(notBefore);
+  }
+
+  /**
+   * `_stats/docs?level=shards` of the leader's node: seq_no and routing of every shard copy of every open index,
+   * hidden ones (`.ds-*` backing indexes) included. Closed indexes are left out by the wildcard expansion
+   * (`_stats` refuses a closed index by name: index_closed_exception); the loop checks closed from the metadata.
+   */
+  leaderShards(remote: Remote, notBefore: number): Promise<HttpResult> {
+    return this.leader(remote).stats.get(notBefore);
+  }
+
+  private leader(remote: Remote): LeaderReads {
+    const key = remote.entry.nodeUrl;
+    let l = this.leaders.get(key);
+    if (!l) {
+      const holder: LeaderReads = {
+        remote,
+        meta: new SharedRead(() => holder.remote.req("GET", "/_cluster/state/metadata?filter_path=metadata.indices.*.state,metadata.indices.*.mapping_version,metadata.indices.*.settings.index.uuid"), { reusable: ok200 }),
+        stats: new SharedRead(() => holder.remote.req("GET", "/_stats/docs?level=shards&expand_wildcards=open,hidden&filter_path=indices.*.shards.*.seq_no,indices.*.shards.*.routing"), { reusable: ok200 }),
+      };
+      this.leaders.set(key, (l = holder));
+    }
+    // The latest resolution of that node serves the next read (same node URL, same credentials).
+    l.remote = remote;
+    return l;
+  }
+}
+
+interface LeaderReads { remote: Remote; meta: SharedRead<HttpResult>; stats: SharedRead<HttpResult> }
+
+const ok200 = (r: HttpResult) => r.status === 200;
+
 export interface LoopDeps {
   node: EsNode;
-  resolve(alias: string): Promise<Remote>;
+  reads: WaveReads;
   onProgress(): void;
   onFollowerGone(index: string): void;
   log(s: string): void;
@@ -68,6 +137,8 @@ export class FollowLoop {
   private stopped = false;
   private running?: Promise<void>;
   private lastReconcile = 0;
+  /** When this loop's previous pass ended (or it was created): shared answers must come from reads started later. */
+  private passEnded = readClock();
 
   constructor(readonly f: FollowerState, private readonly deps: LoopDeps) {
     this.shards = Array.from({ length: f.shards }, newShard);
@@ -81,7 +152,8 @@ export class FollowLoop {
         const pass = this.fatal ? this.followerPresent() : this.runOnce();
         await pass.catch((e) => this.deps.log(`ccr loop ${this.f.index}: ${(e as Error).message}`));
         if (this.stopped) break;
-        await sleep(this.deps.pollMs);
+        // On the common grid, so that the idle loops of the layer wake together and share one wave of reads.
+        await sleep(untilNextWave(Date.now(), this.deps.pollMs));
       }
     })();
   }
@@ -102,18 +174,30 @@ export class FollowLoop {
 
   /** One pass: leader checks, mapping sync, per-shard catch-up. Returns true when everything known was applied. */
   async runOnce(): Promise<boolean> {
+    try {
+      return await this.pass(this.passEnded);
+    } finally {
+      this.passEnded = readClock();
+    }
+  }
+
+  private async pass(notBefore: number): Promise<boolean> {
     const f = this.f;
     let remote: Remote;
     try {
-      remote = await this.deps.resolve(f.remote_cluster);
+      remote = await this.deps.reads.remote(f.remote_cluster, notBefore);
     } catch (e) {
       this.readError(e);
       return false;
     }
-    const fmeta = await this.followerMeta();
+    const fmeta = await this.followerMeta(notBefore);
     if (!fmeta) return false;
     if (fmeta.state === "close") return false;
-    const lm = await remote.req("GET", `/_cluster/state/metadata/${encodeURIComponent(f.leader_index)}?filter_path=metadata.indices`);
+    const lm = await this.deps.reads.leaderIndices(remote, notBefore);
+    // An error answer (e.g. 503 cluster_block_exception while the leader node recovers its state) says nothing about
+    // the leader index: ShardFollowNodeTask.shouldRetry retries cluster blocks and node trouble; only a leader missing
+    // from a good answer is fatal. One shared read serves every loop, so this would otherwise fail them all at once.
+    if (lm.status !== 200) { this.readError(new EsHttpError(lm.status, lm.body)); return false; }
     const lmeta = lm.body?.metadata?.indices?.[f.leader_index];
     if (!lmeta || lmeta.settings?.index?.uuid !== f.leader_uuid) {
       // Real tasks resolve the leader shard by index name + UUID: a deleted or recreated leader is index_not_found,
@@ -134,7 +218,7 @@ export class FollowLoop {
       this.deps.onProgress();
     }
     const t0 = Date.now();
-    const st = await remote.req("GET", `/${encodeURIComponent(f.leader_index)}/_stats/docs?level=shards&filter_path=indices.*.shards.*.seq_no,indices.*.shards.*.routing`);
+    const st = await this.deps.reads.leaderShards(remote, notBefore);
     if (st.status !== 200) { this.readError(new EsHttpError(st.status, st.body)); return false; }
     const shardStats = st.body?.indices?.[f.leader_index]?.shards ?? {};
     let refreshed = false;
@@ -166,9 +250,9 @@ export class FollowLoop {
   }
 
   /** The follower index's state, or undefined (and the task ends) when it was deleted or recreated. */
-  private async followerMeta(): Promise<{ state: string } | undefined> {
-    const fm = await this.deps.node.request("GET", `/_cluster/state/metadata/${encodeURIComponent(this.f.index)}?filter_path=metadata.indices.*.state,metadata.indices.*.settings.index.uuid`);
-    if (fm.status !== 200 && fm.status !== 404) return undefined; // node trouble: try again next poll
+  private async followerMeta(notBefore: number): Promise<{ state: string } | undefined> {
+    const fm = await this.deps.reads.followerIndices(notBefore);
+    if (fm.status !== 200) return undefined; // node trouble: try again next poll
     const fmeta = fm.body?.metadata?.indices?.[this.f.index];
     if (!fmeta || fmeta.settings?.index?.uuid !== this.f.uuid) {
       this.stopped = true;
@@ -179,7 +263,11 @@ export class FollowLoop {
   }
 
   private async followerPresent(): Promise<void> {
-    await this.followerMeta();
+    try {
+      await this.followerMeta(this.passEnded);
+    } finally {
+      this.passEnded = readClock();
+    }
   }
 
   private async syncMapping(remote: Remote): Promise<void> {

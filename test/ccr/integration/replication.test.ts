@@ -49,6 +49,23 @@ describe("replication", () => {
     await until(() => call(p.follower, "GET", "/r-f/_mapping"), (x) => x.body["r-f"]?.mappings?.properties?.kw?.type === "keyword");
   });
 
+  it("the loops' whole-cluster reads: a hidden leader replicates while another leader index is closed", async () => {
+    // The shared leader reads cover every index at once (replicator.ts WaveReads): hidden ones must be in the
+    // `_stats` answer, and a closed one (which `_stats` refuses by name) must not spoil the answer for the others.
+    await call(p.leader, "PUT", "/r-shut", { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+    expect((await call(p.leader, "POST", "/r-shut/_close")).status).toBe(200);
+    await call(p.leader, "PUT", "/.r-hidden", { settings: { number_of_shards: 2, number_of_replicas: 0, "index.hidden": true } });
+    const f = await call(p.follower, "PUT", "/r-hidden-f/_ccr/follow?wait_for_active_shards=1", { remote_cluster: "leader", leader_index: ".r-hidden" });
+    expect(f.status).toBe(200);
+    const lines: unknown[] = [];
+    for (let i = 0; i < 40; i++) lines.push({ index: { _index: ".r-hidden", _id: `h${i}` } }, { i });
+    expect((await bulk(p.leader, lines)).errors).toBe(false);
+    const want = await equalSoon(".r-hidden", "r-hidden-f");
+    expect(Object.keys(want)).toHaveLength(40);
+    await call(p.follower, "POST", "/r-hidden-f/_ccr/pause_follow");
+    await call(p.leader, "DELETE", "/r-shut");
+  });
+
   it("a restart of the follower front mid-replication loses nothing and resumes from persisted state", async () => {
     const writer = (async () => {
       for (let b = 0; b < 20; b++) {
