@@ -121,6 +121,7 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
     const st = await stateFigures(p);
     out.stateBytesPerResource = st.perResourceBytes;
     out.providerTextBytes = st.providerBytes;
+    say(`ours @${n}: state ${st.perResourceBytes} B per resource (largest ${st.maxResourceBytes} B, provider text ${st.providerBytes} B)`);
     t = Date.now();
     await p.destroy({ skipPreview: true });
     out.destroyS = (Date.now() - t) / 1000;
