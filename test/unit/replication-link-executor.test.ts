@@ -43,7 +43,13 @@ describe("ReplicationLink executor", () => {
     expect(writes(follower).filter((w) => w.endsWith("/_ccr/follow")).length).toBe(12);
     // No whole-cluster read per follower: the follower side is read a fixed number of times for the whole link.
     expect(follower.requests.filter((q) => q === "GET /_all/_settings").length).toBeLessThanOrEqual(3);
-    expect(follower.requests.filter((q) => /^GET \/logs-\d+\/_ccr\/info$/.test(q)).length).toBe(0);
+    // The waits for "active" share batched `GET /<names>/_ccr/info` reads, one per wave. How the 12 waits fall into
+    // waves depends on when each PUT's answer arrives (1 to 3 waves seen in 40 runs; a wave may hold one name), so
+    // the test bounds the count well below one read per follower (12) and checks every follower was asked for.
+    const scoped = follower.requests.filter((q) => /^GET \/logs-[^/]*\/_ccr\/info$/.test(q));
+    expect(scoped.length).toBeLessThanOrEqual(6);
+    const asked = new Set(scoped.flatMap((q) => q.slice("GET /".length, -"/_ccr/info".length).split(",")));
+    expect([...asked].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `logs-${i}`).sort());
     expect(writes(leader)).toEqual([]);
   });
 
