@@ -1,0 +1,75 @@
+/**
+ * The 1,000-resource figures without the hour `npm run bench` takes at that size: create N followers + remote +
+ * pattern with `pulumi up --parallel P` (the README's advice for large stacks), then the engine's fixed cost, refresh
+ * (requests, wall time, the provider process's peak RSS, also with V8's young generation capped), preview and state
+ * bytes per resource. No destroy: the local nodes and their data are removed with the world, which is what makes this
+ * quick (a keep-policy destroy of 1,000 followers is pause, close, unfollow and open each). A figure printer, not a
+ * test.
+ *
+ *   CCR_ES_VERSION=8 npx tsx bench/scale.ts 1000 [parallel]      # parallel default 64
+ */
+import * as fs from "node:fs";
+import { offlineEnv } from "../sandbox/pulumi/engine";
+import { benchProject, stateFigures, withProviderRss } from "./lib/project";
+import { fmt, repeat, runInfo } from "./lib/stats";
+import { ensureLeaderIndexes, startWorld } from "./lib/world";
+
+const say = (s: string) => console.log(`[scale] ${s}`);
+const SMALL_YOUNG_GEN = "--max-semi-space-size=4";
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 1000);
+  const parallel = Number(process.argv[3] ?? 64);
+  const runs = Number(process.env.BENCH_RUNS ?? 2);
+  const world = await startWorld(say, { rootInfo: true });
+  const env = offlineEnv();
+  try {
+    say(`how it runs: ${JSON.stringify(runInfo({ elasticsearch: world.version, n: String(n), parallel: String(parallel), runs: String(runs) }))}`);
+    let t = Date.now();
+    const made = await ensureLeaderIndexes(world.leader, "l-", n);
+    say(`${made} leader indexes made in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const p = await benchProject({ name: `scale-${n}`, env, entry: "js", config: { followers: String(n), followerUrl: world.followerUrl, leaderSeeds: world.leader.transportAddress } });
+    world.followerProxy.reset();
+    world.leaderProxy.reset();
+    t = Date.now();
+    await p.up({ skipPreview: true, refresh: false, extraArgs: ["--parallel", String(parallel)] });
+    const requests = world.followerProxy.total() + world.leaderProxy.total();
+    say(`up --parallel ${parallel}: ${((Date.now() - t) / 1000).toFixed(2)} s, ${requests} requests (${(requests / (n + 2)).toFixed(1)}/resource), ${Math.round(world.followerProxy.bytes() / (n + 2))} B read/resource`);
+    for (const l of world.followerProxy.profile.summary()) say(`  ${l}`);
+    say(`engine fixed cost (no-change up): ${fmt(await repeat("no-change up", runs, () => p.up({ skipPreview: true, refresh: false, expectNoChanges: true })))}`);
+    for (const small of [false, true]) {
+      const saved = process.env.NODE_OPTIONS;
+      if (small) process.env.NODE_OPTIONS = `${saved ?? ""} ${SMALL_YOUNG_GEN}`.trim();
+      try {
+        let refreshRequests = 0;
+        const r = await withProviderRss(p.dir, () => repeat("refresh", runs, async () => {
+          world.followerProxy.reset();
+          await p.refresh({ skipPreview: true, expectNoChanges: true });
+          refreshRequests = world.followerProxy.total();
+        }));
+        say(`refresh${small ? ` with NODE_OPTIONS=${SMALL_YOUNG_GEN}` : ""}: ${fmt(r.value)}, ${refreshRequests} requests to the follower; provider peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+      } finally {
+        if (saved === undefined) delete process.env.NODE_OPTIONS;
+        else process.env.NODE_OPTIONS = saved;
+      }
+    }
+    let previewRequests = 0;
+    const pv = await repeat("preview", runs, async () => {
+      world.followerProxy.reset();
+      await p.preview({ refresh: false, expectNoChanges: true });
+      previewRequests = world.followerProxy.total();
+    });
+    say(`preview (no refresh): ${fmt(pv)}, ${previewRequests} requests`);
+    const st = await stateFigures(p);
+    say(`state: ${st.perResourceBytes} B per resource (largest ${st.maxResourceBytes} B) over ${st.resources} resources`);
+    await p.removeStack();
+  } finally {
+    await world.stop();
+    fs.rmSync(env.stateDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
