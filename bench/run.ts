@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { offlineEnv, PULUMI_CLI_VERSION } from "../sandbox/pulumi/engine";
 import { repoRoot } from "../sandbox/paths";
 import { esRequest } from "../sandbox/es/http";
-import { benchProject, setEntry, stateFigures, withProviderRss } from "./lib/project";
+import { benchProject, setEntry, SMALL_YOUNG_GEN, stateFigures, withNodeOptions, withProviderRss } from "./lib/project";
 import { fmt, repeat, runInfo, Timing } from "./lib/stats";
 import { findTofu, tofuBench } from "./lib/terraform";
 import { dropFollowers, ensureLeaderIndexes, World, startWorld } from "./lib/world";
@@ -33,8 +33,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TERRAFORM_SIZES = process.env.BENCH_TERRAFORM_SIZES?.split(",").map(Number);
 /** `pulumi up --parallel` of the second create (the CLI's default is 4 per CPU: 8 here). */
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 64);
-/** The Node option the README suggests for large stacks: V8's young generation capped at 2 × 4 MB. */
-const SMALL_YOUNG_GEN = "--max-semi-space-size=4";
 /** Follows of the uncounted warm-up pass on the fresh nodes (0: none). */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 
@@ -100,20 +98,11 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
     out.refreshRequests = refreshRequests;
     out.peakRssMb = rss.peakRssMb;
     say(`ours @${n}: refresh ${fmt(rss.value)}, ${refreshRequests} requests to the follower; provider peak RSS ${rss.peakRssMb.toFixed(0)} MB`);
-    // The same refresh with V8's young generation capped (README, "Many followers in one stack"): Node 20 lets it grow
-    // to 2 × 16 MB semi-spaces, which the provider process fills while the SDK loads, so a third of its RSS above
-    // the SDK's own is young generation whatever N is. NODE_OPTIONS reaches the provider process through the CLI.
-    const saved = process.env.NODE_OPTIONS;
-    process.env.NODE_OPTIONS = `${saved ?? ""} ${SMALL_YOUNG_GEN}`.trim();
-    try {
-      const small = await withProviderRss(p.dir, () => repeat("refresh (small young generation)", RUNS, () => p.refresh({ skipPreview: true, expectNoChanges: true })));
-      out.refreshSmallS = small.value.medianS;
-      out.peakRssSmallMb = small.peakRssMb;
-      say(`ours @${n}: refresh with NODE_OPTIONS=${SMALL_YOUNG_GEN} ${fmt(small.value)}; provider peak RSS ${small.peakRssMb.toFixed(0)} MB`);
-    } finally {
-      if (saved === undefined) delete process.env.NODE_OPTIONS;
-      else process.env.NODE_OPTIONS = saved;
-    }
+    // The same refresh with V8's young generation capped (README, "Many followers in one stack").
+    const small = await withNodeOptions(SMALL_YOUNG_GEN, () => withProviderRss(p.dir, () => repeat("refresh (small young generation)", RUNS, () => p.refresh({ skipPreview: true, expectNoChanges: true }))));
+    out.refreshSmallS = small.value.medianS;
+    out.peakRssSmallMb = small.peakRssMb;
+    say(`ours @${n}: refresh with NODE_OPTIONS=${SMALL_YOUNG_GEN} ${fmt(small.value)}; provider peak RSS ${small.peakRssMb.toFixed(0)} MB`);
 
     let previewRequests = 0;
     const pv = await repeat("preview", RUNS, async () => {

@@ -10,12 +10,11 @@
  */
 import * as fs from "node:fs";
 import { offlineEnv } from "../sandbox/pulumi/engine";
-import { benchProject, stateFigures, withProviderRss } from "./lib/project";
+import { benchProject, SMALL_YOUNG_GEN, stateFigures, withNodeOptions, withProviderRss } from "./lib/project";
 import { fmt, repeat, runInfo } from "./lib/stats";
 import { ensureLeaderIndexes, startWorld } from "./lib/world";
 
 const say = (s: string) => console.log(`[scale] ${s}`);
-const SMALL_YOUNG_GEN = "--max-semi-space-size=4";
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
@@ -38,20 +37,13 @@ async function main(): Promise<void> {
     for (const l of world.followerProxy.profile.summary()) say(`  ${l}`);
     say(`engine fixed cost (no-change up): ${fmt(await repeat("no-change up", runs, () => p.up({ skipPreview: true, refresh: false, expectNoChanges: true })))}`);
     for (const small of [false, true]) {
-      const saved = process.env.NODE_OPTIONS;
-      if (small) process.env.NODE_OPTIONS = `${saved ?? ""} ${SMALL_YOUNG_GEN}`.trim();
-      try {
-        let refreshRequests = 0;
-        const r = await withProviderRss(p.dir, () => repeat("refresh", runs, async () => {
-          world.followerProxy.reset();
-          await p.refresh({ skipPreview: true, expectNoChanges: true });
-          refreshRequests = world.followerProxy.total();
-        }));
-        say(`refresh${small ? ` with NODE_OPTIONS=${SMALL_YOUNG_GEN}` : ""}: ${fmt(r.value)}, ${refreshRequests} requests to the follower; provider peak RSS ${r.peakRssMb.toFixed(0)} MB`);
-      } finally {
-        if (saved === undefined) delete process.env.NODE_OPTIONS;
-        else process.env.NODE_OPTIONS = saved;
-      }
+      let refreshRequests = 0;
+      const r = await withNodeOptions(small ? SMALL_YOUNG_GEN : undefined, () => withProviderRss(p.dir, () => repeat("refresh", runs, async () => {
+        world.followerProxy.reset();
+        await p.refresh({ skipPreview: true, expectNoChanges: true });
+        refreshRequests = world.followerProxy.total();
+      })));
+      say(`refresh${small ? ` with NODE_OPTIONS=${SMALL_YOUNG_GEN}` : ""}: ${fmt(r.value)}, ${refreshRequests} requests to the follower; provider peak RSS ${r.peakRssMb.toFixed(0)} MB`);
     }
     let previewRequests = 0;
     const pv = await repeat("preview", runs, async () => {
