@@ -337,16 +337,7 @@ export class CcrLayer {
       const startFollowing = async () => {
         try {
           await sleep(this.o.restoreDelayMs(index));
-          // Elasticsearch's restore goes on until the shard is recovered, however long the master takes to allocate
-          // it. This wait asked for 30 s, the same as the node client's own timeout, so on a busy node the client
-          // gave up first ("aborted due to timeout") and the follower never started: 22 of 1000 creates at
-          // `--parallel 64` (bench/scale.ts, 2026-12-02). And a health answer of "timed out" (408) went on to follow
-          // an index without an active shard. Ask for less than the client waits, and ask again until it is active.
-          for (;;) {
-            const h = await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=20s`);
-            if (this.state.followers[index] !== f || this.stopped) return;
-            if (h.status === 200 && (h.body as { timed_out?: boolean })?.timed_out !== true) break;
-          }
+          await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
           // The "restore": copy what the leader has now, then start the shard follow tasks.
           const loop = new FollowLoop(f, { node: this.o.node, reads: this.reads, onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
           for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
