@@ -22,7 +22,7 @@ import { esRequest } from "../sandbox/es/http";
 import { benchProject, setEntry, SMALL_YOUNG_GEN, stateFigures, withNodeOptions, withProviderRss } from "./lib/project";
 import { fmt, repeat, runInfo, Timing } from "./lib/stats";
 import { findTofu, tofuBench } from "./lib/terraform";
-import { dropFollowers, ensureLeaderIndexes, World, startWorld } from "./lib/world";
+import { cleanSlate, ensureLeaderIndexes, World, startWorld } from "./lib/world";
 import { directFollow, linkBench } from "./replication-link";
 
 const say = (s: string) => console.log(`[bench] ${s}`);
@@ -53,13 +53,6 @@ function row(r: Row): void {
 }
 const s2 = (x: number) => `${x.toFixed(2)} s`;
 const x2 = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-
-/** Clean slate on the follower for a size: no follower, no remote alias, no pattern from an earlier section. */
-async function clean(w: World, prefix: string): Promise<void> {
-  await dropFollowers(w.follower, prefix);
-  await esRequest(w.follower.url, "DELETE", `/${prefix}*?expand_wildcards=all`, undefined, { auth: w.follower.auth }).catch(() => undefined);
-  await esRequest(w.follower.url, "DELETE", "/_ccr/auto_follow/bench-new", undefined, { auth: w.follower.auth }).catch(() => undefined);
-}
 
 async function directRead(w: World): Promise<Timing> {
   return repeat("direct read", Math.max(RUNS, 5), async () => {
@@ -135,7 +128,7 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
     // The same create with the engine's parallelism raised: the provider still sends at most WRITES_PER_CLUSTER
     // writes at a time to the cluster (the direct script's 8 in flight), and the waits for "active" no longer hold
     // the engine's slots.
-    await clean(w, "f-");
+    await cleanSlate(w, "f-");
     w.followerProxy.reset();
     w.leaderProxy.reset();
     t = Date.now();
@@ -148,7 +141,7 @@ async function ours(w: World, n: number, last: boolean): Promise<Record<string, 
   } finally {
     await p.removeStack();
     fs.rmSync(env.stateDir, { recursive: true, force: true });
-    await clean(w, "f-");
+    await cleanSlate(w, "f-");
   }
   return out;
 }
@@ -192,8 +185,7 @@ async function main(): Promise<void> {
       const names = Array.from({ length: WARMUP }, (_, i) => `w-${i}`);
       const s = await directFollow(world, names, names.map((_, i) => `l-${i % max}`));
       say(`warm-up (not counted): the direct script, ${WARMUP} follows, ${s2(s)}`);
-      await clean(world, "w-");
-      await esRequest(world.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: world.follower.auth });
+      await cleanSlate(world, "w-", { remote: true });
     }
     for (const n of SIZES) {
       const o = await ours(world, n, n === max);
@@ -204,8 +196,7 @@ async function main(): Promise<void> {
       say(`direct @${n}: requests to the follower per kind:`);
       for (const l of world.followerProxy.profile.summary()) say(`direct @${n}:   ${l}`);
       const read = await directRead(world);
-      await clean(world, "d-");
-      await esRequest(world.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: world.follower.auth });
+      await cleanSlate(world, "d-", { remote: true });
       const tf = TERRAFORM_SIZES && !TERRAFORM_SIZES.includes(n) ? (say(`terraform @${n}: skipped (BENCH_TERRAFORM_SIZES=${TERRAFORM_SIZES.join(",")})`), undefined)
         : await tofuBench(world, n, RUNS, say, PARALLEL);
       const tfs = (k: string, f = s2) => (tf && tf[k] !== undefined ? f(tf[k]) : undefined);

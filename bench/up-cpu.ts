@@ -10,9 +10,8 @@
 import * as fs from "node:fs";
 import { offlineEnv } from "../sandbox/pulumi/engine";
 import { benchProject } from "./lib/project";
-import { dropFollowers, ensureLeaderIndexes, startWorld, World } from "./lib/world";
+import { cleanSlate, ensureLeaderIndexes, startWorld, World } from "./lib/world";
 import { directFollow } from "./replication-link";
-import { esRequest } from "../sandbox/es/http";
 
 const TICK = 100; // USER_HZ on Linux
 
@@ -113,9 +112,7 @@ async function main(): Promise<void> {
       const names = Array.from({ length: n }, (_, i) => `d-${i}`);
       const direct = await cpuDuring(jvms, () => directFollow(world, names, names.map((_, i) => `l-${i}`)));
       print(`round ${round}: direct script, ${n} PUT follows 8 at a time + wait`, direct);
-      await dropFollowers(world.follower, "d-");
-      await esRequest(world.follower.url, "DELETE", "/d-*?expand_wildcards=all", undefined, { auth: world.follower.auth }).catch(() => undefined);
-      await esRequest(world.follower.url, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } }, { auth: world.follower.auth });
+      await cleanSlate(world, "d-", { remote: true });
       const p = await benchProject({
         name: `cpu-${n}`, env: offlineEnv(), entry: "js",
         config: { followers: String(n), followerUrl: world.followerUrl, leaderSeeds: world.leader.transportAddress },
@@ -127,8 +124,7 @@ async function main(): Promise<void> {
       if (round === 1) print("no-change up (the engine's fixed cost)", await cpuDuring(jvms, () => p.up({ skipPreview: true, refresh: false, expectNoChanges: true })));
       await p.destroy({ skipPreview: true });
       await p.removeStack();
-      await dropFollowers(world.follower, "f-");
-      await esRequest(world.follower.url, "DELETE", "/f-*?expand_wildcards=all", undefined, { auth: world.follower.auth }).catch(() => undefined);
+      await cleanSlate(world, "f-");
     }
   } finally {
     await world.stop();

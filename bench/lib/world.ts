@@ -82,3 +82,14 @@ export async function dropFollowers(c: LocalCluster, prefix: string): Promise<vo
   });
   await on(c, "DELETE", `/${prefix}*?expand_wildcards=all`).catch(() => undefined);
 }
+
+/**
+ * Clean slate on the follower between sections: no follower or index named `<prefix>*`, no `bench-new` pattern, and
+ * with `remote` no `leader` remote alias either (the direct script sets one of its own).
+ */
+export async function cleanSlate(w: World, prefix: string, o: { remote?: boolean } = {}): Promise<void> {
+  await dropFollowers(w.follower, prefix);
+  await on(w.follower, "DELETE", `/${prefix}*?expand_wildcards=all`).catch(() => undefined);
+  await on(w.follower, "DELETE", "/_ccr/auto_follow/bench-new").catch(() => undefined);
+  if (o.remote) await on(w.follower, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.*": null } });
+}
