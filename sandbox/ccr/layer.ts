@@ -337,7 +337,7 @@ export class CcrLayer {
       const startFollowing = async () => {
         try {
           await sleep(this.o.restoreDelayMs(index));
-          if (!(await this.followerShardActive(index, f))) return;
+          await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
           // The "restore": copy what the leader has now, then start the shard follow tasks.
           const loop = new FollowLoop(f, { node: this.o.node, reads: this.reads, onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
           for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
@@ -355,35 +355,6 @@ export class CcrLayer {
       return f;
     } finally {
       if (!handedOver) this.starting.delete(index);
-    }
-  }
-
-  /**
-   * The restore's wait for the follower's shard: Elasticsearch's restore goes on until the shard is recovered,
-   * however long the master takes to allocate it. This asked once with `timeout=30s`, the node client's own timeout:
-   * on a busy node the client gave up first ("aborted due to timeout"), startFollowing failed, and the follower stayed
-   * paused for good (22 of 1000 creates at `--parallel 64`, bench/scale.ts, 2026-12-02). Now the server's timeout is
-   * well under the client's, a lost answer or a "timed out" (408) is asked again after a pause, and after about two
-   * minutes it goes on as the single ask did (the follow loop copies once the shard is up). False: the follower was
-   * removed or replaced, or the layer stopped, meanwhile (its own start is someone else's).
-   */
-  private async followerShardActive(index: string, f: FollowerState): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      let why: string;
-      try {
-        const h = await this.o.node.request<{ timed_out?: boolean }>("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=20s`, undefined, undefined, 45_000);
-        if (h.status === 200 && h.body?.timed_out !== true) return this.state.followers[index] === f && !this.stopped;
-        why = `HTTP ${h.status}${h.body?.timed_out ? " timed out" : ""}`;
-      } catch (e) {
-        why = (e as Error).message;
-      }
-      if (this.state.followers[index] !== f || this.stopped) return false;
-      if (attempt >= 6) {
-        this.o.log(`ccr ${index}: the follower shard is not active after ${attempt} asks (${why}); following anyway`);
-        return true;
-      }
-      this.o.log(`ccr ${index}: waiting for the follower shard, ask ${attempt}: ${why}`);
-      await sleep(1000);
     }
   }
 
