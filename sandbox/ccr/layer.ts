@@ -35,7 +35,13 @@ interface AutoFollowError { leader_index: string; timestamp: number; auto_follow
 export class CcrLayer {
   readonly state: CcrState;
   private loops = new Map<string, FollowLoop>();
-  private starting = new Set<string>();
+  /**
+   * Followers whose emulated restore is running, by name → the follower record it restores. Only that restore ends
+   * the entry: a PUT follow of the same name that lost the race for the index (its own create fails) must not end
+   * another's restore, nor may a restore of an earlier follower of that name (deleted, followed again) end the new
+   * one's. A Set of names did both, and a follower still restoring then read as paused out of band.
+   */
+  private starting = new Map<string, FollowerState>();
   /**
    * Follower creations between the node's index PUT and the follower's registration. In Elasticsearch the restore
    * puts the index into the cluster state together with its CCR metadata, so no reader ever sees a follower-to-be
@@ -301,7 +307,7 @@ export class CcrLayer {
     const snap = `[_ccr_${alias}:_latest_/_latest_]`;
     const existing = await this.localIndex(index);
     if (existing?.state === "open") {
-      throw esError(500, "snapshot_restore_exception", `${snap} cannot restore index [${index}] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name`);
+      throw openIndexExists(alias, index);
     }
     if (existing) {
       if (existing.shards !== li.shards) throw esError(500, "snapshot_restore_exception", `${snap} cannot restore index [${index}] with [${existing.shards}] shards from a snapshot of index [${leader}] with [${li.shards}] shards`);
@@ -320,47 +326,69 @@ export class CcrLayer {
       if (refusal) throw errors.illegalArgument(refusal);
     }
     // Elasticsearch's restore creates the follower index already recovering from the `_ccr_<alias>` repository: it is
-    // "restoring" (`_recovery`) from the moment it exists until its shard-follow tasks start, with no gap between.
-    this.starting.add(index);
-    let handedOver = false;
+    // "restoring" (`_recovery`) from the moment it exists until its shard-follow tasks start, with no gap between
+    // (registerFollower marks it in the same step that records it).
+    const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy, localStream);
+    const untrack = this.trackRegistration(index, registration);
+    let f: FollowerState;
     try {
-      const registration = this.registerFollower(index, alias, leader, li, fsettings, params, autoFollowedBy, localStream);
-      const untrack = this.trackRegistration(index, registration);
-      let f: FollowerState;
-      try {
-        f = await registration;
-      } finally {
-        untrack();
-      }
-      // The restore takes a retention lease on every leader shard (CcrRepository), keyed by both clusters' indexes.
-      await this.leaderLease("add", f, remote);
-      const startFollowing = async () => {
-        try {
-          await sleep(this.o.restoreDelayMs(index));
-          await this.o.node.request("GET", `/_cluster/health/${enc(index)}?wait_for_active_shards=1&timeout=30s`);
-          // The "restore": copy what the leader has now, then start the shard follow tasks.
-          const loop = new FollowLoop(f, { node: this.o.node, reads: this.reads, onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
-          for (let i = 0; i < 5 && !(await loop.runOnce()); i++) await sleep(100);
-          if (this.state.followers[index] !== f || this.stopped) return;
-          f.active = true;
-          this.saveNow();
-          this.startLoop(f);
-        } finally {
-          this.starting.delete(index);
-        }
-      };
-      handedOver = true;
-      if (wait) await startFollowing();
-      else startFollowing().catch((e) => this.o.log(`ccr ${index}: start of following failed (logged only, as ES does): ${(e as Error).message}`));
-      return f;
+      f = await registration;
     } finally {
-      if (!handedOver) this.starting.delete(index);
+      untrack();
+    }
+    // The restore takes a retention lease on every leader shard (CcrRepository), keyed by both clusters' indexes
+    // (failures are logged only: nothing between the registration and the start below throws).
+    await this.leaderLease("add", f, remote);
+    const startFollowing = async () => {
+      try {
+        await sleep(this.o.restoreDelayMs(index));
+        await this.restoreCopy(f);
+        if (this.state.followers[index] !== f || this.stopped) return;
+        f.active = true;
+        this.saveNow();
+        this.startLoop(f);
+      } finally {
+        if (this.starting.get(index) === f) this.starting.delete(index);
+      }
+    };
+    if (wait) await startFollowing();
+    else startFollowing().catch((e) => this.o.log(`ccr ${index}: start of following failed (logged only, as ES does): ${(e as Error).message}`));
+    return f;
+  }
+
+  /**
+   * The "restore" proper: wait for the follower's shard, then copy what the leader has now. Elasticsearch's restore
+   * goes on until the shard is recovered however busy the node is, and the shard-follow tasks start after it; here a
+   * failed ask must not end the start-up (the follower would stay paused for good, as 22 of 1000 creates at
+   * `--parallel 64` did when a single `timeout=30s` ask raced the node client's own 30 s). So the health ask has a
+   * server timeout well under its client timeout, and a lost or failed answer, like a failed copy round, is only
+   * logged: the follow loop started next copies whatever this did not.
+   */
+  private async restoreCopy(f: FollowerState): Promise<void> {
+    try {
+      await this.o.node.request("GET", `/_cluster/health/${enc(f.index)}?wait_for_active_shards=1&timeout=20s`, undefined, undefined, 45_000);
+    } catch (e) {
+      this.o.log(`ccr ${f.index}: waiting for the follower shard: ${(e as Error).message}; the follow loop goes on from here`);
+    }
+    const loop = new FollowLoop(f, { node: this.o.node, reads: this.reads, onProgress: () => this.saveSoon(), onFollowerGone: () => {}, log: this.o.log, pollMs: this.o.pollMs, reconcileMs: 0 });
+    for (let i = 0; i < 5 && this.state.followers[f.index] === f && !this.stopped; i++) {
+      try {
+        if (await loop.runOnce()) return;
+      } catch (e) {
+        this.o.log(`ccr ${f.index}: first copy, round ${i + 1}: ${(e as Error).message}`);
+      }
+      await sleep(100);
     }
   }
 
   /** Creates the follower's index on the node and registers it at once (one step in Elasticsearch's restore). */
   private async registerFollower(index: string, alias: string, leader: string, li: Awaited<ReturnType<CcrLayer["leaderInfo"]>>, fsettings: Record<string, unknown>, params: FollowParams, autoFollowedBy?: string, localStream?: string): Promise<FollowerState> {
     const c = await this.o.node.request("PUT", `/${enc(index)}?wait_for_active_shards=0`, { settings: fsettings, mappings: li.mappings ?? {} });
+    // Another PUT follow of this name made the index after our check for it: Elasticsearch's restore finds the open
+    // index in its cluster-state update and fails as it does when the index was there from the start.
+    if (c.status === 400 && (c.body as { error?: { type?: string } })?.error?.type === "resource_already_exists_exception") {
+      throw openIndexExists(alias, index);
+    }
     if (c.status !== 200) throw new EsHttpError(c.status, c.body);
     const created = await this.requireLocalIndex(index);
     const f: FollowerState = {
@@ -371,6 +399,7 @@ export class CcrLayer {
       ...(autoFollowedBy ? { auto_followed_by: autoFollowedBy } : {}),
     };
     this.state.followers[index] = f;
+    this.starting.set(index, f);
     if (localStream && li.dataStream) {
       const streams = (this.state.data_streams ??= {});
       streams[localStream] = updateLocalDataStream({ index_name: index, index_uuid: created.uuid }, streams[localStream], localStream, li.dataStream);
@@ -627,7 +656,7 @@ export class CcrLayer {
     const r = await this.o.node.request("GET", path);
     if (r.status !== 200) throw new EsHttpError(r.status, r.body);
     const body: Record<string, unknown> = { ...(r.body ?? {}) };
-    const names = expr === undefined ? [...this.starting] : (await this.resolveExpr(expr)).filter((n) => this.starting.has(n));
+    const names = expr === undefined ? [...this.starting.keys()] : (await this.resolveExpr(expr)).filter((n) => this.starting.has(n));
     for (const n of names) {
       const f = this.follower(n);
       if (!f) continue;
@@ -899,4 +928,9 @@ async function remoteDataStream(remote: Remote, name: string): Promise<RemoteDat
     name, generation: Number(d.generation ?? 1), timestamp_field: String(d.timestamp_field?.name ?? "@timestamp"),
     hidden: d.hidden === true, system: d.system === true, allow_custom_routing: d.allow_custom_routing === true,
   };
+}
+
+/** RestoreService's refusal to restore over an open index (the CCR restore's snapshot is `_latest_` of `_ccr_<alias>`). */
+function openIndexExists(alias: string, index: string): Error {
+  return esError(500, "snapshot_restore_exception", `[_ccr_${alias}:_latest_/_latest_] cannot restore index [${index}] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name`);
 }

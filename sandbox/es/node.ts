@@ -59,7 +59,8 @@ export interface EsNode {
   /** Present with `tls: true`: SHA-256 of the node's HTTP (leaf) certificate (DER), lower-case hex. */
   certFingerprint?: string;
   startupMs: number;
-  request<T = any>(method: string, p: string, body?: unknown, auth?: HttpAuth): Promise<{ status: number; body: T }>;
+  /** `timeoutMs`: how long this client waits for the answer (default 30 s, esRequest's). */
+  request<T = any>(method: string, p: string, body?: unknown, auth?: HttpAuth, timeoutMs?: number): Promise<{ status: number; body: T }>;
   logTail(lines?: number): string;
   /**
    * Fault injection for tests: SIGKILL of the node's process group (launcher and JVM), no shutdown of any kind; the
@@ -212,7 +213,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   launch();
   const httpUrl = `${tls ? "https" : "http"}://127.0.0.1:${httpPort}`;
   const ca = tls?.caCertPem;
-  const request = <T = any>(method: string, p: string, body?: unknown, a?: HttpAuth) => esRequest<T>(httpUrl, method, p, body, { auth: a ?? auth, ca });
+  const request = <T = any>(method: string, p: string, body?: unknown, a?: HttpAuth, timeoutMs?: number) => esRequest<T>(httpUrl, method, p, body, { auth: a ?? auth, ca, timeoutMs });
   const logTail = (lines = 40) => {
     const main = tailOf(path.join(dir, "logs", `${clusterName}.log`), lines);
     return main || tailOf(path.join(dir, "logs", "console.log"), lines);

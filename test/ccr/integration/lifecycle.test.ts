@@ -89,6 +89,26 @@ describe("slow restores (restoreDelayMs)", () => {
     expect((await call(p.follower, "GET", "/_recovery?active_only=true")).body["slow-f1"]).toBeUndefined();
   });
 
+  it("PUT follows of one name sent at once: one restores, the others get the restore's 500, and the restore shows and completes as one", async () => {
+    await mkLeader("slow-l4", 2);
+    const t0 = Date.now();
+    // Sent together, every request finds no index of that name; one creates it, and the others' restores then find
+    // it open (RestoreService's cluster-state update), as a PUT sent later does.
+    const answers = await Promise.all(Array.from({ length: 4 }, () => follow("slow-f4", "slow-l4", "?wait_for_active_shards=0")));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    const reason = OPEN_INDEX_REASON("slow-f4");
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect(a).toEqual({ status: 500, body: { error: { root_cause: [{ type: "snapshot_restore_exception", reason }], type: "snapshot_restore_exception", reason }, status: 500 } });
+    }
+    // The failed ones did not end the restore that runs: it still shows as one, and the follower as paused.
+    expect(Date.now() - t0).toBeLessThan(SLOW_MS);
+    expect((await call(p.follower, "GET", "/slow-f4/_recovery")).body["slow-f4"]?.shards?.[0]).toMatchObject({ type: "SNAPSHOT", source: { index: "slow-l4" } });
+    expect((await call(p.follower, "GET", "/slow-f4/_ccr/info")).body.follower_indices).toEqual([{ follower_index: "slow-f4", remote_cluster: "leader", leader_index: "slow-l4", status: "paused" }]);
+    await until(() => call(p.follower, "GET", "/slow-f4/_ccr/info"), (x) => x.body.follower_indices[0].status === "active", SLOW_MS + 15_000, "the one restore completes");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(SLOW_MS);
+    expect(Object.keys(await docs(p.follower, "slow-f4")).sort()).toEqual(["0", "1"]);
+  });
+
   it("wait_for_active_shards=1 answers only after the restore, with everything acknowledged", async () => {
     await mkLeader("slow-l2", 1);
     const t0 = Date.now();
