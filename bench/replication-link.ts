@@ -117,8 +117,13 @@ export async function linkBench(world: World, n: number, log: (s: string) => voi
 /**
  * The direct way: the remote alias, then `PUT /<f>/_ccr/follow?wait_for_active_shards=<wfas>` for each pair with 8 in
  * flight (the CLI's default parallelism), then `_all/_ccr/info` every 250 ms until all are active. Seconds.
+ *
+ * `waitEach`: the calls the library makes at the engine's concurrency instead: 8 workers, each sending one follow
+ * and then asking `/<f>/_ccr/info` every 250 ms until that follower is active before taking the next (a create is
+ * done when its follower follows, and the engine runs 8 creates at once). Without it the script sends every follow
+ * first and waits for all of them together, which no resource-by-resource tool does.
  */
-export async function directFollow(world: World, followersNames: string[], leaders: string[], wfas: "0" | "1" = directWfas()): Promise<number> {
+export async function directFollow(world: World, followersNames: string[], leaders: string[], wfas: "0" | "1" = directWfas(), waitEach = false): Promise<number> {
   const f = world.follower;
   const t = Date.now();
   const s = await esRequest(world.followerUrl, "PUT", "/_cluster/settings", { persistent: { "cluster.remote.leader.seeds": [world.leader.transportAddress], "cluster.remote.leader.skip_unavailable": false } }, { auth: f.auth });
@@ -127,6 +132,11 @@ export async function directFollow(world: World, followersNames: string[], leade
   await pool(pairs, 8, async ([x, l]) => {
     const r = await esRequest(world.followerUrl, "PUT", `/${x}/_ccr/follow?wait_for_active_shards=${wfas}`, { remote_cluster: "leader", leader_index: l }, { auth: f.auth });
     if (r.status !== 200) throw new Error(`follow ${x}: ${r.status} ${JSON.stringify(r.body)}`);
+    while (waitEach) {
+      const i = await esRequest(world.followerUrl, "GET", `/${x}/_ccr/info`, undefined, { auth: f.auth });
+      if (i.body?.follower_indices?.[0]?.status === "active") break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
   });
   const want = new Set(followersNames);
   for (;;) {
