@@ -31,6 +31,11 @@ export class RequestProfile {
     return this.records.length;
   }
 
+  /** How many requests of `key` were recorded since the last mark. */
+  countOf(key: string): number {
+    return this.records.filter((r) => r.key === key).length;
+  }
+
   /** One line per key, the most time in flight first. */
   summary(): string[] {
     const by = new Map<string, RequestRecord[]>();
