@@ -63,6 +63,8 @@ export const errors = {
   patternMissing: (name: string) => esError(404, "resource_not_found_exception", `auto-follow pattern [${name}] is missing`),
   /** Real follower indexes reject writes in FollowingEngine.preFlight with an ElasticsearchStatusException(FORBIDDEN). */
   followerWrite: () => esError(403, "status_exception", FOLLOWER_WRITE_REASON),
+  /** RestoreService's refusal to restore over an open index (the CCR restore's snapshot is `_latest_` of `_ccr_<alias>`). */
+  restoreOverOpenIndex: (alias: string, index: string) => esError(500, "snapshot_restore_exception", `[_ccr_${alias}:_latest_/_latest_] cannot restore index [${index}] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name`),
 };
 
 /**

@@ -307,7 +307,7 @@ export class CcrLayer {
     const snap = `[_ccr_${alias}:_latest_/_latest_]`;
     const existing = await this.localIndex(index);
     if (existing?.state === "open") {
-      throw openIndexExists(alias, index);
+      throw errors.restoreOverOpenIndex(alias, index);
     }
     if (existing) {
       if (existing.shards !== li.shards) throw esError(500, "snapshot_restore_exception", `${snap} cannot restore index [${index}] with [${existing.shards}] shards from a snapshot of index [${leader}] with [${li.shards}] shards`);
@@ -387,7 +387,7 @@ export class CcrLayer {
     // Another PUT follow of this name made the index after our check for it: Elasticsearch's restore finds the open
     // index in its cluster-state update and fails as it does when the index was there from the start.
     if (c.status === 400 && (c.body as { error?: { type?: string } })?.error?.type === "resource_already_exists_exception") {
-      throw openIndexExists(alias, index);
+      throw errors.restoreOverOpenIndex(alias, index);
     }
     if (c.status !== 200) throw new EsHttpError(c.status, c.body);
     const created = await this.requireLocalIndex(index);
@@ -928,9 +928,4 @@ async function remoteDataStream(remote: Remote, name: string): Promise<RemoteDat
     name, generation: Number(d.generation ?? 1), timestamp_field: String(d.timestamp_field?.name ?? "@timestamp"),
     hidden: d.hidden === true, system: d.system === true, allow_custom_routing: d.allow_custom_routing === true,
   };
-}
-
-/** RestoreService's refusal to restore over an open index (the CCR restore's snapshot is `_latest_` of `_ccr_<alias>`). */
-function openIndexExists(alias: string, index: string): Error {
-  return esError(500, "snapshot_restore_exception", `[_ccr_${alias}:_latest_/_latest_] cannot restore index [${index}] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name`);
 }
