@@ -28,6 +28,14 @@ export interface StartNodeOptions {
    */
   tls?: boolean;
   heapMb?: number;
+  /**
+   * The JVM's just-in-time compilers. "quick" (the default; env CCR_ES_JIT) stops at the first tier (C1,
+   * `-XX:TieredStopAtLevel=1`): these nodes live for one test file or one sandbox session and serve light loads, and
+   * on 2 cores the second tier's compile threads were most of a node's start-up CPU (8.19.21: 19–22 CPU-s to ready
+   * with both tiers, 11.5–12 with the first only). "full" keeps the JVM's default of both tiers, for long or heavy
+   * runs where peak throughput matters more than start-up.
+   */
+  jit?: "quick" | "full";
   /** Extra elasticsearch.yml settings. */
   settings?: Record<string, string | number | boolean>;
   startTimeoutMs?: number;
@@ -129,6 +137,13 @@ function tailOf(file: string, lines: number): string {
   }
 }
 
+/** JVM flags for `StartNodeOptions.jit` (default from CCR_ES_JIT, else "quick"). */
+export function jvmJitOptions(jit: StartNodeOptions["jit"] = (process.env.CCR_ES_JIT as StartNodeOptions["jit"]) || "quick"): string[] {
+  if (jit === "quick") return ["-XX:TieredStopAtLevel=1"];
+  if (jit === "full") return [];
+  throw new Error(`jit (CCR_ES_JIT) must be "quick" or "full", not ${JSON.stringify(jit)}`);
+}
+
 /** Starts one single-node cluster on loopback and resolves once it answers and is at least yellow. */
 export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
   const log = opts.log ?? (() => {});
@@ -168,12 +183,15 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<EsNode> {
     ...(opts.settings ?? {}),
   };
   fs.writeFileSync(path.join(conf, "elasticsearch.yml"), yaml(settings));
+  const jitOpts = jvmJitOptions(opts.jit);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ES_JAVA_HOME: jdk.home,
     ES_PATH_CONF: conf,
     ES_TMPDIR: path.join(dir, "tmp"),
-    ES_JAVA_OPTS: `-Xms${opts.heapMb ?? 384}m -Xmx${opts.heapMb ?? 384}m`,
+    ES_JAVA_OPTS: [`-Xms${opts.heapMb ?? 384}m`, `-Xmx${opts.heapMb ?? 384}m`, ...jitOpts].join(" "),
+    // The launcher JVM (server-cli, alive as long as the node) and the elasticsearch-users/-service-tokens tools.
+    CLI_JAVA_OPTS: jitOpts.join(" "),
   };
   delete env.JAVA_HOME;
   const runAs = nodeRunAs();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalClusters, LocalCluster, stopAll } from "../../sandbox/local";
+import { jvmJitOptions } from "../../sandbox/es/node";
 import { isAlive, pidsMentioning } from "../../sandbox/es/process-guard";
 import { resolveEsVersion } from "../../sandbox/es/versions";
 
@@ -38,6 +39,17 @@ describe(`local world on Elasticsearch ${version}`, () => {
       expect(n[0].host).toBe("127.0.0.1");
     }
     expect(leader.node.clusterName).not.toBe(follower.node.clusterName);
+  });
+
+  it("runs the server JVM with the quick JIT (first tier only) unless CCR_ES_JIT=full", async () => {
+    const want = jvmJitOptions();
+    for (const c of clusters) {
+      const r = await c.node.request("GET", "/_nodes/_local/jvm?filter_path=nodes.*.jvm.input_arguments");
+      expect(r.status).toBe(200);
+      const args = (Object.values(r.body.nodes as Record<string, { jvm: { input_arguments: string[] } }>)[0]).jvm.input_arguments;
+      for (const o of want) expect(args).toContain(o);
+      if (want.length === 0) expect(args.some((a) => a.startsWith("-XX:TieredStopAtLevel"))).toBe(false);
+    }
   });
 
   it("has an active trial license (started through the license API)", async () => {
