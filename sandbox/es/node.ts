@@ -105,13 +105,23 @@ function ephemeralRange(): [number, number] {
  * connection on the machine may take it as its local port (seen in CI: a 9.5.4 node failed to start in
  * Netty4Transport.bind while the other version's suite ran beside it).
  */
+/**
+ * Ports that Node's `fetch` (undici, after the Fetch standard's "bad port" list) refuses to connect to, whatever
+ * listens there: "fetch failed … bad port". Of that list only 10080 lies at or above freePort's base of 10000; a
+ * front picked it once in CI (2026-12-02, test/ccr/integration/lifecycle.test.ts on 8.19.21) and every request of that
+ * file failed.
+ */
+export function fetchRefusesPort(port: number): boolean {
+  return port === 10080;
+}
+
 export async function freePort(): Promise<number> {
   const [lo] = ephemeralRange();
   const base = 10_000;
   if (lo - base > 1_000) {
     for (let i = 0; i < 100; i++) {
       const port = base + Math.floor(Math.random() * (lo - base));
-      if (await canBind(port)) return port;
+      if (!fetchRefusesPort(port) && (await canBind(port))) return port;
     }
   }
   return new Promise((resolve, reject) => {
