@@ -100,12 +100,6 @@ function ephemeralRange(): [number, number] {
 }
 
 /**
- * A port that is free now, for a process that binds it later (a node's http/transport port). Picked BELOW the
- * ephemeral range: a port from `listen(0)` is in that range, so between our check and the node's bind any outgoing
- * connection on the machine may take it as its local port (seen in CI: a 9.5.4 node failed to start in
- * Netty4Transport.bind while the other version's suite ran beside it).
- */
-/**
  * Ports that Node's `fetch` (undici, after the Fetch standard's "bad port" list) refuses to connect to, whatever
  * listens there: "fetch failed … bad port". Of that list only 10080 lies at or above freePort's base of 10000; a
  * front picked it once in CI (2026-12-02, test/ccr/integration/lifecycle.test.ts on 8.19.21) and every request of that
@@ -115,6 +109,12 @@ export function fetchRefusesPort(port: number): boolean {
   return port === 10080;
 }
 
+/**
+ * A port that is free now, for a process that binds it later (a node's http/transport port). Picked BELOW the
+ * ephemeral range: a port from `listen(0)` is in that range, so between our check and the node's bind any outgoing
+ * connection on the machine may take it as its local port (seen in CI: a 9.5.4 node failed to start in
+ * Netty4Transport.bind while the other version's suite ran beside it).
+ */
 export async function freePort(): Promise<number> {
   const [lo] = ephemeralRange();
   const base = 10_000;
