@@ -174,6 +174,15 @@ export class FakeEs implements Transport {
       ds.replicated = false;
       return { status: 200, body: { acknowledged: true } };
     }
+    if (path === "/_recovery") {
+      // Only the restores still running (the readers ask with active_only): a CCR restore is a SNAPSHOT recovery of
+      // each shard from the repository `_ccr_<alias>` (CcrRepository).
+      const out: Record<string, unknown> = {};
+      for (const [n, i] of this.indices) {
+        if (i.follower?.restoringUntil !== undefined) out[n] = { shards: [{ id: 0, type: "SNAPSHOT", stage: "INDEX", source: { repository: `_ccr_${i.follower.remote}`, snapshot: "_latest_" } }] };
+      }
+      return { status: 200, body: out };
+    }
     if (path === "/_ccr/stats") return { status: 200, body: { auto_follow_stats: { recent_auto_follow_errors: [] }, follow_stats: { indices: this.stats() } } };
     if (seg[0] === "_ccr" && seg[1] === "auto_follow") {
       const name = seg[2];

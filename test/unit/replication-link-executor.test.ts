@@ -90,4 +90,25 @@ describe("ReplicationLink executor", () => {
     expect(read.props.pending).toEqual([expect.stringMatching(/^repair logs-a: replication stopped \(shard 0: illegal_state_exception: history gone\)/)]);
     expect((read.props.followers as Array<{ name: string }>).map((f) => f.name)).toEqual(["logs-a"]);
   });
+
+  it("a follower whose restore ends between the refresh's `_ccr/info` and `_recovery` reads is not taken for paused out of band", async () => {
+    leaderIndex("logs-a");
+    leaderIndex("logs-b");
+    const created = await link.create!(await inputs());
+    // logs-a is still restoring (no shard-follow tasks: `_ccr/info` says paused) when the refresh starts, and its
+    // restore ends just before the `_recovery` read is answered; logs-b was paused out of band.
+    follower.indices.get("logs-a")!.follower!.active = false;
+    follower.indices.get("logs-a")!.follower!.restoringUntil = Date.now() + 60_000;
+    follower.indices.get("logs-b")!.follower!.active = false;
+    follower.onRequest = (req) => {
+      if (req.path === "/_recovery") follower.indices.get("logs-a")!.follower!.restoringUntil = 0;
+    };
+    follower.requests = [];
+    const r = await link.read!("link", created.outs);
+    expect(r.props.pending).toEqual(["resume logs-b: paused out of band (follows logs-b); resumed with the declared parameters"]);
+    // The restores were read once, and the followers that read paused without a restore were asked again, by name
+    // in one batched request.
+    expect(follower.requests.filter((q) => q === "GET /_recovery")).toHaveLength(1);
+    expect(follower.requests.filter((q) => /^GET \/logs-[^/]*\/_ccr\/info$/.test(q))).toEqual(["GET /logs-a,logs-b/_ccr/info"]);
+  });
 });

@@ -74,6 +74,12 @@ export function parseFollowers(
   return { followers, regularIndexes };
 }
 
+/** `_ccr/info` entries with the named ones replaced by a later read of them (the others kept, in their order). */
+export function withFreshEntries(info: FollowInfoEntry[], fresh: FollowInfoEntry[]): FollowInfoEntry[] {
+  const byName = new Map(fresh.map((e) => [e.follower_index, e]));
+  return info.map((e) => byName.get(e.follower_index) ?? e);
+}
+
 /**
  * Indexes with a CCR restore running, from `GET _recovery?active_only=true`: PUT follow creates the follower by a
  * snapshot restore from the repository `_ccr_<remote alias>` (CcrRepository), so its shards recover with type

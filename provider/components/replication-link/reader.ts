@@ -1,8 +1,8 @@
 /** The link's reads: the leader listing and the follower cluster's followers (shared, coalesced per cluster). */
 import type { Cluster } from "../../client/cluster";
-import type { CcrStats } from "../../client/cluster";
+import type { CcrStats, FollowInfoEntry } from "../../client/cluster";
 import { isFollowerIndex } from "../../core/index-meta";
-import { ccrRestoringIndexes, parseFollowers, parseLeaderListing } from "./observe";
+import { ccrRestoringIndexes, parseFollowers, parseLeaderListing, withFreshEntries } from "./observe";
 import type { FollowerDataStream } from "./plan";
 import type { FollowerInfo, LeaderIndexInfo } from "./types";
 
@@ -30,13 +30,28 @@ export interface FollowerSide {
 export async function observeFollowerSide(
   follower: Cluster, known: ReadonlyArray<{ name: string; uuid?: string; leaderUuid: string }> = [], opts: { leaderUuids?: boolean } = {},
 ): Promise<FollowerSide> {
-  const [info, indices, stats, remoteInfo, patterns] = await Promise.all([
+  const [read, indices, stats, remoteInfo, patterns] = await Promise.all([
     follower.followInfo.get(), follower.indices.get(), follower.ccrStats.get(), follower.remoteInfo.get(), follower.autoFollowPatterns.get(),
   ]);
   // A paused follower may only be restoring (no shard-follow tasks yet): the active recoveries tell, read only when
   // some follower reads paused, so a steady-state refresh sends no extra request.
-  const first = parseFollowers(info, indices, stats);
-  const restoring = first.followers.some((f) => f.status === "paused") ? await restoringIndexes(follower) : new Set<string>();
+  let info = read;
+  let first = parseFollowers(info, indices, stats);
+  let restoring = new Set<string>();
+  if (first.followers.some((f) => f.status === "paused")) {
+    restoring = await restoringIndexes(follower);
+    // `_ccr/info` is read before the restores, so a follower whose restore ended between the two reads shows paused
+    // and not restoring, which is what a follower paused out of band looks like. Those alone are asked again by name
+    // (after the restores were read): paused still means paused; a restore that ended now shows active. Reading the
+    // restores first instead would misread a follower created between the two reads, so the re-read it is.
+    const suspects = first.followers.filter((f) => f.status === "paused" && !restoring.has(f.name)).map((f) => f.name);
+    if (suspects.length) {
+      for (const n of suspects) follower.followInfoOfIndex.invalidate(n);
+      const again = await Promise.all(suspects.map((n) => follower.followInfoOfIndex.get(n)));
+      info = withFreshEntries(info, again.filter((e): e is FollowInfoEntry => e !== undefined));
+      first = parseFollowers(info, indices, stats);
+    }
+  }
   // Leader UUIDs tell the link's followers of a recreated leader from current ones. They live only in the CCR
   // metadata (one batched request, chunked by URL length), so a recorded one is reused while the follower's own
   // index UUID is unchanged (a follower is never re-pointed in place): a steady-state refresh reads none.
