@@ -44,8 +44,9 @@ async function main(): Promise<void> {
         world.followerProxy.reset();
         await p.refresh({ skipPreview: true, expectNoChanges: true });
         refreshRequests = world.followerProxy.total();
-        // A wave is one round of the shared whole-cluster reads (provider/client/cluster.ts: each is read once and
-        // kept for CCR_READ_CACHE_MS, 5 s): a refresh that lasts longer than that reads again, in another wave.
+        // A wave is one round of the shared whole-cluster reads (provider/client/cluster.ts: each is reused while it
+        // is asked for again within CCR_READ_CACHE_MS, 5 s, for at most CCR_READ_CACHE_MAX_MS, 30 s): a refresh that
+        // pauses longer than that, or lasts longer than the maximum, reads again, in another wave.
         refreshWaves = world.followerProxy.profile.countOf("GET /_all/_settings");
         refreshKinds = world.followerProxy.profile.summary();
       })));

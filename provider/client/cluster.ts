@@ -2,7 +2,7 @@ import { knownUuid } from "../core/identity";
 import { EsVersion, parseVersion, unsupportedVersionProblem } from "../core/version";
 import { chunkIndexNames, followersMissingFromInfo } from "../core/index-meta";
 import type { FlatSettings } from "../core/settings";
-import { Batched, Coalesced } from "./coalesce";
+import { Batched, CacheLifetime, Coalesced } from "./coalesce";
 import { clusterLabel, connectionKey, ResolvedConnection } from "./connection";
 import { CcrError, connectionError, ErrorContext, errorBody, OutcomeUnknown, responseError } from "./errors";
 import { HttpRequest, HttpResponse, nodeTransport, Transport, TransportFailure } from "./http";
@@ -47,8 +47,13 @@ export interface IndexMeta {
 export interface ClusterOptions {
   retry?: RetryPolicy;
   sleep?: Sleep;
-  /** How long a shared read may be reused (default 5 s, env CCR_READ_CACHE_MS). */
+  /**
+   * How long a whole-cluster shared read may be reused: while it is asked for again within this (default 5 s, env
+   * CCR_READ_CACHE_MS), up to `readCacheMaxAgeMs`. Index-scoped reads are kept this long at most.
+   */
   readCacheMs?: number;
+  /** The most a whole-cluster shared read may be reused since it was read (default 30 s, env CCR_READ_CACHE_MAX_MS). */
+  readCacheMaxAgeMs?: number;
 }
 
 /**
@@ -90,6 +95,8 @@ export class Cluster {
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.sleep = opts.sleep ?? realSleep;
     const ttl = opts.readCacheMs ?? Number(process.env.CCR_READ_CACHE_MS ?? 5000);
+    // Never longer-lived than idle (readCacheMs 0, which tests use, still means no reuse at all).
+    const wave: CacheLifetime = { idleMs: ttl, maxAgeMs: Math.max(ttl, opts.readCacheMaxAgeMs ?? Number(process.env.CCR_READ_CACHE_MAX_MS ?? 30_000)) };
     const read = (action: string, req: HttpRequest, ignore: number[] = []) =>
       this.call({ resource: SHARED_READ, action }, req, ignore);
 
@@ -99,18 +106,18 @@ export class Cluster {
       const [all, indices] = await Promise.all([this.followInfoOf(["_all"]), this.indices.get()]);
       const missing = followersMissingFromInfo(indices, all.map((e) => e.follower_index));
       return missing.length ? [...all, ...(await this.followInfoOf(missing))] : all;
-    }, ttl);
-    this.ccrStats = new Coalesced(async () => (await read("read CCR stats", { method: "GET", path: "/_ccr/stats" })).body as CcrStats, ttl);
+    }, wave);
+    this.ccrStats = new Coalesced(async () => (await read("read CCR stats", { method: "GET", path: "/_ccr/stats" })).body as CcrStats, wave);
     this.autoFollowPatterns = new Coalesced(async () => {
       const r = await read("read auto-follow patterns", { method: "GET", path: "/_ccr/auto_follow" }, [404]);
       return r.status === 404 ? [] : ((r.body as { patterns?: Array<{ name: string; pattern: Record<string, unknown> }> }).patterns ?? []);
-    }, ttl);
-    this.remoteInfo = new Coalesced(async () => (await read("read remote info", { method: "GET", path: "/_remote/info" })).body as Record<string, Record<string, unknown>>, ttl);
+    }, wave);
+    this.remoteInfo = new Coalesced(async () => (await read("read remote info", { method: "GET", path: "/_remote/info" })).body as Record<string, Record<string, unknown>>, wave);
     this.persistentSettings = new Coalesced(async () => {
       const r = await read("read cluster settings", { method: "GET", path: "/_cluster/settings", query: { flat_settings: true } });
       const b = r.body as { persistent?: Record<string, unknown>; transient?: Record<string, unknown> };
       return { persistent: b.persistent ?? {}, transient: b.transient ?? {} };
-    }, ttl);
+    }, wave);
     this.indices = new Coalesced(async () => {
       // Public API instead of the cluster state: existence (hidden included), follower marker, open/closed, shard
       // count and overrides for every index in one request (core/index-meta.ts). A cluster without indices answers {}.
@@ -119,7 +126,7 @@ export class Cluster {
       const out: Record<string, IndexMeta> = {};
       for (const [name, v] of Object.entries(r.body as Record<string, { settings?: FlatSettings }>)) out[name] = { settings: v?.settings ?? {} };
       return out;
-    }, ttl);
+    }, wave);
     this.leaderUuids = new Batched(async (names) => {
       // The leader UUID lives only in the follower's CCR custom index metadata, which no public API shows (not
       // _settings, _ccr/info or _ccr/stats). So it is read from the cluster state, but scoped to the named followers

@@ -1,22 +1,47 @@
 /**
+ * How long a Coalesced answer is reused: while callers keep asking for it within `idleMs` of the last ask, and never
+ * past `maxAgeMs` since it was read. A number is both (a fixed lifetime).
+ */
+export type CacheLifetime = number | { idleMs: number; maxAgeMs: number };
+
+/**
  * One shared, short-lived answer for a read that many resources need during a refresh wave: concurrent callers share
- * the in-flight request, later callers reuse the answer until it is `ttlMs` old. Writes call `invalidate()`.
+ * the in-flight request, later callers reuse the answer while the wave goes on (see CacheLifetime). Writes call
+ * `invalidate()`.
+ *
+ * Why a sliding lifetime: the engine hands a refresh's reads to the provider a few dozen at a time, so a wave of
+ * 1000 followers lasts longer than any short fixed lifetime (12.5 s at 1000 here), and a fixed 5 s made the same
+ * whole-cluster reads again mid-wave (9 requests at 1000 against 6 at 100). A wave keeps asking, so its answer stays;
+ * a pause longer than `idleMs` (the next command, or a write path) reads afresh, and `maxAgeMs` bounds how old a
+ * reused answer can be whatever the traffic.
  */
 export class Coalesced<T> {
   private inflight: Promise<T> | undefined;
-  private value: { at: number; v: T } | undefined;
+  private value: { at: number; used: number; v: T } | undefined;
   private generation = 0;
+  private readonly idleMs: number;
+  private readonly maxAgeMs: number;
 
-  constructor(private readonly load: () => Promise<T>, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(private readonly load: () => Promise<T>, lifetime: CacheLifetime, private readonly now: () => number = Date.now) {
+    this.idleMs = typeof lifetime === "number" ? lifetime : lifetime.idleMs;
+    this.maxAgeMs = typeof lifetime === "number" ? lifetime : lifetime.maxAgeMs;
+  }
 
   get(): Promise<T> {
-    if (this.value && this.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.v);
+    const t = this.now();
+    if (this.value && t - this.value.used < this.idleMs && t - this.value.at < this.maxAgeMs) {
+      this.value.used = t;
+      return Promise.resolve(this.value.v);
+    }
     if (this.inflight) return this.inflight;
     const gen = this.generation;
     const p = this.load().then(
       (v) => {
         // A write that happened while this read was in flight makes the answer stale: hand it out, do not keep it.
-        if (gen === this.generation) this.value = { at: this.now(), v };
+        if (gen === this.generation) {
+          const at = this.now();
+          this.value = { at, used: at, v };
+        }
         return v;
       },
     ).finally(() => {

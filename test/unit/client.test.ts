@@ -121,6 +121,45 @@ describe("cluster: retries, coalescing, version", () => {
     expect(loads).toBe(2);
   });
 
+  it("a wave keeps its answer while it keeps asking, up to the maximum age; a pause reads afresh", async () => {
+    let t = 0;
+    let loads = 0;
+    const c = new Coalesced(async () => ++loads, { idleMs: 100, maxAgeMs: 1000 }, () => t);
+    // Asked every 60 ms: reused past the 100 ms idle time, as long as no gap reaches it.
+    for (t = 0; t <= 900; t += 60) expect(await c.get()).toBe(1);
+    // Past the maximum age it is read again however often it is asked.
+    t = 1000;
+    expect(await c.get()).toBe(2);
+    // A gap of the idle time reads again.
+    t = 1100;
+    expect(await c.get()).toBe(3);
+    // A write drops it at once.
+    t = 1150;
+    c.invalidate();
+    expect(await c.get()).toBe(4);
+  });
+
+  it("a refresh wave longer than the idle time reads each whole-cluster answer once (Cluster's defaults)", async () => {
+    const es = new FakeEs();
+    es.follow("f1", "l1");
+    let t = 0;
+    const realNow = Date.now;
+    Date.now = () => t;
+    try {
+      const c = new Cluster(conn, es, { readCacheMs: 5000 });
+      // 12.5 s of reads, one every 250 ms (a refresh of 1000 followers took that long here).
+      for (t = 0; t <= 12_500; t += 250) await Promise.all([c.followInfo.get(), c.ccrStats.get(), c.indices.get()]);
+      expect(es.requests.filter((r) => r === "GET /_ccr/stats")).toHaveLength(1);
+      expect(es.requests.filter((r) => r === "GET /_all/_settings")).toHaveLength(1);
+      // The maximum age (30 s by default) still ends it.
+      t = 40_000;
+      await c.ccrStats.get();
+      expect(es.requests.filter((r) => r === "GET /_ccr/stats")).toHaveLength(2);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it("detects version and cluster UUID from GET /, falling back to local-node cluster stats when / answers 405", async () => {
     const es = new FakeEs();
     const c = new Cluster(conn, es);
