@@ -110,7 +110,16 @@ export interface LoopDeps {
   log(s: string): void;
   pollMs: number;
   reconcileMs: number;
+  /**
+   * How often a loop busy catching up learns the leader's checkpoints again (default LEARN_MS). Real shard-follow
+   * tasks learn them from every read's answer (ShardChangesAction.Response carries the leader shard's global
+   * checkpoint and max seq_no), so `_ccr/stats` shows the leader's progress while the follower is still copying.
+   */
+  learnMs?: number;
 }
+
+/** See LoopDeps.learnMs: a whole-leader `_stats` (shared by the loops of a wave) at most this often per loop. */
+export const LEARN_MS = 250;
 
 function newShard(): ShardRuntime {
   return {
@@ -286,7 +295,15 @@ export class FollowLoop {
     let from = f.checkpoints[s];
     let seen = 0;
     const startCkpt = from;
+    let learned = Date.now();
     for (;;) {
+      // The range of this pass stays `target` (the leader was refreshed up to it; later operations may not be
+      // searchable yet), but what the follower knows of the leader moves on, as with real tasks: a burst that ends
+      // mid-catch-up shows as lag at once, not only when the next pass starts.
+      if (Date.now() - learned >= (this.deps.learnMs ?? LEARN_MS)) {
+        learned = Date.now();
+        await this.learnLeader(remote, s);
+      }
       rt.last_requested_seq_no = Math.min(target, from + batch);
       const t0 = Date.now();
       const r = await remote.req("POST", `/${encodeURIComponent(f.leader_index)}/_search?preference=_shards:${s}`, {
@@ -324,6 +341,18 @@ export class FollowLoop {
     f.checkpoints[s] = from;
     this.deps.onProgress();
     return true;
+  }
+
+  /** Updates shard s's view of the leader's checkpoints (only ever forward); a failed read changes nothing. */
+  private async learnLeader(remote: Remote, s: number): Promise<void> {
+    const st = await this.deps.reads.leaderShards(remote, readClock());
+    if (st.status !== 200) return;
+    const copies: any[] = st.body?.indices?.[this.f.leader_index]?.shards?.[String(s)] ?? [];
+    const primary = copies.find((c) => c.routing?.primary) ?? copies[0];
+    if (!primary) return;
+    const rt = this.shards[s];
+    rt.leader_global_checkpoint = Math.max(rt.leader_global_checkpoint, primary.seq_no.global_checkpoint);
+    rt.leader_max_seq_no = Math.max(rt.leader_max_seq_no, primary.seq_no.max_seq_no);
   }
 
   private async write(lines: string[], hits: any[]): Promise<boolean> {
