@@ -29,12 +29,13 @@ export const FOLLOWERS_PROGRAM = `
 const config = new pulumi.Config();
 const n = config.requireNumber("followers");
 const withPattern = config.getBoolean("pattern") ?? true;
+const wait = config.getNumber("waitTimeoutSeconds");
 const connection = { urls: [config.require("followerUrl")] };
 if (n > 0 || withPattern) {
   const remote = new RemoteCluster("leader", { alias: "leader", seeds: [config.require("leaderSeeds")], skipUnavailable: false, connection });
   if (withPattern) new AutoFollowPattern("new", { name: "bench-new", remoteCluster: remote.alias, leaderIndexPatterns: ["new-*"], connection });
   for (let i = 0; i < n; i++) {
-    new FollowerIndex(\`f-\${i}\`, { name: \`f-\${i}\`, remoteCluster: remote.alias, leaderIndex: \`l-\${i}\`, connection });
+    new FollowerIndex(\`f-\${i}\`, { name: \`f-\${i}\`, remoteCluster: remote.alias, leaderIndex: \`l-\${i}\`, connection, ...(wait !== undefined ? { waitTimeoutSeconds: wait } : {}) });
   }
 }
 `;
