@@ -234,8 +234,7 @@ export class FollowLoop {
     let caughtUp = true;
     const reconcileDue = Date.now() - this.lastReconcile > this.deps.reconcileMs;
     for (let s = 0; s < f.shards; s++) {
-      const copies: any[] = shardStats[String(s)] ?? [];
-      const primary = copies.find((c) => c.routing?.primary) ?? copies[0];
+      const primary = primaryCopy(shardStats, s);
       if (!primary) continue;
       const rt = this.shards[s];
       rt.leader_global_checkpoint = primary.seq_no.global_checkpoint;
@@ -347,8 +346,7 @@ export class FollowLoop {
   private async learnLeader(remote: Remote, s: number): Promise<void> {
     const st = await this.deps.reads.leaderShards(remote, readClock());
     if (st.status !== 200) return;
-    const copies: any[] = st.body?.indices?.[this.f.leader_index]?.shards?.[String(s)] ?? [];
-    const primary = copies.find((c) => c.routing?.primary) ?? copies[0];
+    const primary = primaryCopy(st.body?.indices?.[this.f.leader_index]?.shards ?? {}, s);
     if (!primary) return;
     const rt = this.shards[s];
     rt.leader_global_checkpoint = Math.max(rt.leader_global_checkpoint, primary.seq_no.global_checkpoint);
@@ -416,6 +414,12 @@ export class FollowLoop {
       after = hits[hits.length - 1].sort;
     }
   }
+}
+
+/** Shard s's primary copy in a `_stats?level=shards` answer for one index (else its first copy). */
+function primaryCopy(shards: Record<string, any[]>, s: number): any {
+  const copies: any[] = shards[String(s)] ?? [];
+  return copies.find((c) => c.routing?.primary) ?? copies[0];
 }
 
 /** One `_bulk` of ndjson lines straight to the node (as the node's own credentials and CA). */
